@@ -1,0 +1,3 @@
+module github.com/blink-go/blink
+
+go 1.26
