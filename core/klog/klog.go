@@ -13,48 +13,52 @@ import (
 // Logger writes one line per message. The zero value discards everything.
 type Logger struct {
 	mu     sync.Mutex
-	path   string    // file to create on first use ("" for none)
-	w      io.Writer // open destination, nil until first use
+	path   string // file to create on first use ("" for none)
+	stderr bool   // also write to standard error (-e)
 	f      *os.File
-	failed bool
+	failed bool // the file could not be created; do not retry per message
 	once   map[string]struct{}
 }
 
-// New returns a logger writing to stderr when toStderr is set, else to the
-// file at path (created on first use), else nowhere.
+// New returns a logger writing to the file at path (created on first use;
+// "" for no file) and, when toStderr is set, to standard error as well.
 func New(path string, toStderr bool) *Logger {
-	l := &Logger{path: path}
-	if toStderr {
-		l.w = os.Stderr
-	}
-	return l
+	return &Logger{path: path, stderr: toStderr}
 }
 
 // Enabled reports whether messages go anywhere, so callers can skip
 // formatting work (strace-style tracing) when they do not.
-func (l *Logger) Enabled() bool { return l != nil && (l.w != nil || l.path != "") && !l.failed }
+func (l *Logger) Enabled() bool {
+	return l != nil && (l.stderr || (l.path != "" && !l.failed))
+}
 
 // Printf logs one line.
 func (l *Logger) Printf(format string, args ...any) {
 	if !l.Enabled() {
 		return
 	}
+	msg := fmt.Sprintf(format, args...)
+	if len(msg) == 0 || msg[len(msg)-1] != '\n' {
+		msg += "\n"
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.w == nil {
+	if l.stderr {
+		io.WriteString(os.Stderr, msg)
+	}
+	if l.path == "" || l.failed {
+		return
+	}
+	if l.f == nil {
 		f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
 			l.failed = true
 			fmt.Fprintf(os.Stderr, "blink: cannot open log %s: %v\n", l.path, err)
 			return
 		}
-		l.f, l.w = f, f
+		l.f = f
 	}
-	msg := fmt.Sprintf(format, args...)
-	if len(msg) == 0 || msg[len(msg)-1] != '\n' {
-		msg += "\n"
-	}
-	io.WriteString(l.w, msg)
+	io.WriteString(l.f, msg)
 }
 
 // Once logs a message the first time key is seen (unsupported syscalls,

@@ -66,6 +66,9 @@ type Machine struct {
 	// Stop is set (by the kernel, from a syscall or another thread) to make
 	// the engine return at the next block boundary.
 	Stop bool
+
+	// Icount counts retired instructions (per thread, so no atomics).
+	Icount uint64
 }
 
 // Space is the guest address space type the machine executes in.
