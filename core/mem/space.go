@@ -1,10 +1,39 @@
 // Package mem implements guest address spaces.
 //
-// CONTRACT STUB: the signatures below are the API the rest of the emulator
-// is written against; the implementation replaces the bodies.
+// A Space is one x86-64 Linux address space. It has two backings behind one
+// concrete type, so the per-instruction accessors never make an interface
+// call:
+//
+//   - Linear: one big PROT_NONE host reservation; guest address g lives at
+//     host address base+g and guest mmap/mprotect become host calls inside
+//     the reservation. An access is one bounds compare plus one host load;
+//     protection is enforced by the host MMU, so a bad access surfaces as a
+//     Go runtime panic (debug.SetPanicOnFault) that the engine maps back with
+//     HostFault/FaultFor/HandleCodeWrite.
+//   - Virtual: a 4-level radix page table of 4 KiB Go arrays plus a small
+//     direct-mapped TLB; memory safe and portable. Addresses at or above the
+//     linear reservation use this path in Linear mode too.
+//
+// Invariants:
+//   - The VMA list (s.vmas) is the single source of truth for protections in
+//     both modes; host protections and TLB entries are caches of it.
+//   - s.mu guards the VMA list, the page table shape, the code-page set, TLB
+//     fills and host mmap/mprotect. The hot path takes no lock: TLB entries
+//     are atomic pointers to immutable pte values, filled and flushed under
+//     s.mu, so a racing reader sees either a valid old entry or a miss.
+//   - A write TLB entry is only ever filled for a page that is writable and
+//     not marked as code, so the first write to code takes the slow path,
+//     which calls OnCodeWrite before the store lands.
+//   - OnCodeWrite is always called without s.mu held.
 package mem
 
-import "github.com/blink-go/blink/core/abi"
+import (
+	"encoding/binary"
+	"sync"
+	"unsafe"
+
+	"github.com/blink-go/blink/core/abi"
+)
 
 // Mode selects how guest memory is backed.
 type Mode int
@@ -18,11 +47,35 @@ const (
 	Virtual
 )
 
+func (m Mode) String() string {
+	if m == Linear {
+		return "linear"
+	}
+	return "virtual"
+}
+
 // Protection bits (same values as Linux PROT_*).
 const (
 	ProtRead  = 1
 	ProtWrite = 2
 	ProtExec  = 4
+)
+
+const (
+	pageShift = 12
+	pageSize  = 1 << pageShift
+	pageMask  = pageSize - 1
+
+	// taskSize is Linux x86-64's TASK_SIZE with 4-level paging: the first
+	// address user space can never map.
+	taskSize = 0x7ffffffff000
+	// mmapMinAddr is the default vm.mmap_min_addr: hints below it are
+	// raised to it and searches stay above it. MAP_FIXED below it is
+	// allowed, as for a guest with CAP_SYS_RAWIO (the emulator has no
+	// credentials of its own to check).
+	mmapMinAddr = 0x10000
+
+	defaultReserve = 1 << 40
 )
 
 // Fault is raised (by panic) when a guest access hits unmapped memory or
@@ -35,7 +88,33 @@ type Fault struct {
 	Code int32
 }
 
-func (f *Fault) Error() string { return "guest memory fault" }
+func (f *Fault) Error() string {
+	what := "read"
+	if f.Write {
+		what = "write"
+	} else if f.Exec {
+		what = "exec"
+	}
+	kind := "unmapped"
+	if f.Code == abi.SEGV_ACCERR {
+		kind = "protected"
+	}
+	return "guest memory fault: " + what + " of " + kind + " address 0x" + hex(f.Addr)
+}
+
+func hex(v uint64) string {
+	const digits = "0123456789abcdef"
+	var b [16]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = digits[v&15]
+		v >>= 4
+		if v == 0 {
+			return string(b[i:])
+		}
+	}
+}
 
 // Options configures a new Space.
 type Options struct {
@@ -44,7 +123,9 @@ type Options struct {
 	Reserve uint64
 }
 
-// File is what a file mapping reads its contents from.
+// File is what a file mapping reads its contents from. A File that also
+// implements HostFD() int can be mapped MAP_SHARED directly from the host
+// in Linear mode, which keeps it coherent with the file itself.
 type File interface {
 	ReadAt(p []byte, off int64) (int, error)
 }
@@ -63,28 +144,258 @@ type Space struct {
 	// OnCodeWrite is called with the page address when guest code marked
 	// with MarkCode is about to be overwritten (SMC invalidation).
 	OnCodeWrite func(page uint64)
+
+	// Linear fast-path bounds: an access of n bytes at a is direct iff
+	// a < endN. All zero in Virtual mode, so the compare always fails.
+	end1, end2, end4, end8, end16 uint64
+	base                          unsafe.Pointer // host address of guest 0 (Linear)
+
+	rtlb, wtlb [tlbSize]tlbEntry
+
+	mu       sync.Mutex
+	amu      sync.Mutex // serialises the locked (non-native) atomics
+	mode     Mode
+	reserve  uint64 // Linear reservation size; 0 in Virtual mode
+	limit    uint64
+	mmapBase uint64
+	fallback string
+	vmas     []vma
+	pt       ptRoot
+	code     map[uint64]struct{}
+	brkStart uint64
+	brk      uint64
+	closed   bool
 }
 
-func New(opt Options) (*Space, error) { panic("unimplemented") }
-func (s *Space) Mode() Mode           { panic("unimplemented") }
-func (s *Space) Close()               { panic("unimplemented") }
+// New creates an empty address space. Linear mode silently falls back to
+// Virtual when the host cannot provide it; see FallbackReason.
+func New(opt Options) (*Space, error) {
+	s := &Space{code: make(map[uint64]struct{})}
+	s.flushTLB()
+	s.mode = Virtual
+	s.limit = taskSize
+	if opt.Mode == Linear {
+		size := opt.Reserve
+		if size == 0 {
+			size = defaultReserve
+		}
+		size = (size + pageMask) &^ pageMask
+		if size > taskSize {
+			size = taskSize
+		}
+		if why := linearUnsupported(); why != "" {
+			s.fallback = why
+		} else if base, err := hostReserve(size); err != nil {
+			s.fallback = "host reservation failed: " + err.Error()
+		} else {
+			s.mode = Linear
+			s.base = base
+			s.reserve = size
+			s.limit = size
+			s.end1, s.end2, s.end4, s.end8, s.end16 = size, size-1, size-3, size-7, size-15
+		}
+	}
+	s.mmapBase = s.limit
+	return s, nil
+}
 
-// Hot-path accessors: little-endian on every host; panic(*Fault) on failure.
-func (s *Space) Read8(a uint64) uint8                  { panic("unimplemented") }
-func (s *Space) Read16(a uint64) uint16                { panic("unimplemented") }
-func (s *Space) Read32(a uint64) uint32                { panic("unimplemented") }
-func (s *Space) Read64(a uint64) uint64                { panic("unimplemented") }
-func (s *Space) Read128(a uint64) (lo, hi uint64)      { panic("unimplemented") }
-func (s *Space) Write8(a uint64, v uint8)              { panic("unimplemented") }
-func (s *Space) Write16(a uint64, v uint16)            { panic("unimplemented") }
-func (s *Space) Write32(a uint64, v uint32)            { panic("unimplemented") }
-func (s *Space) Write64(a uint64, v uint64)            { panic("unimplemented") }
-func (s *Space) Write128(a uint64, lo, hi uint64)      { panic("unimplemented") }
-func (s *Space) Load(a uint64, dst []byte)             { panic("unimplemented") }
-func (s *Space) Store(a uint64, src []byte)            { panic("unimplemented") }
-func (s *Space) Fetch(a uint64, dst []byte) int        { panic("unimplemented") }
-func (s *Space) MarkCode(a uint64)                     { panic("unimplemented") }
-func (s *Space) CopyIn(a uint64, dst []byte) abi.Errno { panic("unimplemented") }
-func (s *Space) CopyOut(a uint64, src []byte) abi.Errno {
-	panic("unimplemented")
+// Mode reports the backing actually in use.
+func (s *Space) Mode() Mode { return s.mode }
+
+// FallbackReason says why a Linear request got Virtual mode ("" if it did not).
+func (s *Space) FallbackReason() string { return s.fallback }
+
+// Limit is the top of the area for non-fixed placements: the reservation
+// size in Linear mode, TASK_SIZE in Virtual mode.
+func (s *Space) Limit() uint64 { return s.limit }
+
+// SetMmapBase sets where top-down searches for free space start (Linux's
+// mm->mmap_base, below the stack). It defaults to Limit().
+func (s *Space) SetMmapBase(a uint64) {
+	s.mu.Lock()
+	s.mmapBase = min(a&^pageMask, s.limit)
+	s.mu.Unlock()
+}
+
+// Close releases every host resource. The Space must not be used after.
+func (s *Space) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	for i := range s.vmas {
+		s.vmas[i].release()
+	}
+	s.vmas = nil
+	s.pt = ptRoot{}
+	s.flushTLB()
+	if s.base != nil {
+		hostRelease(s.base, s.reserve)
+		s.base = nil
+		s.end1, s.end2, s.end4, s.end8, s.end16 = 0, 0, 0, 0, 0
+	}
+}
+
+// host returns the host address of linear guest address a.
+func (s *Space) host(a uint64) unsafe.Pointer { return unsafe.Add(s.base, a) }
+
+// The hot-path accessors below are little-endian on every host and panic
+// with *Fault on failure. binary.LittleEndian on a fixed-size array compiles
+// to a single load/store on little-endian hosts and stays correct on
+// big-endian or strict-alignment ones.
+
+func (s *Space) Read8(a uint64) uint8 {
+	if a < s.end1 {
+		return *(*uint8)(s.host(a))
+	}
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift {
+		return e.data[a&pageMask]
+	}
+	return s.span(a, false)[0]
+}
+
+func (s *Space) Read16(a uint64) uint16 {
+	if a < s.end2 {
+		return binary.LittleEndian.Uint16((*[2]byte)(s.host(a))[:])
+	}
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-2 {
+		return binary.LittleEndian.Uint16(e.data[a&pageMask:])
+	}
+	var b [2]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint16(b[:])
+}
+
+func (s *Space) Read32(a uint64) uint32 {
+	if a < s.end4 {
+		return binary.LittleEndian.Uint32((*[4]byte)(s.host(a))[:])
+	}
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-4 {
+		return binary.LittleEndian.Uint32(e.data[a&pageMask:])
+	}
+	var b [4]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint32(b[:])
+}
+
+func (s *Space) Read64(a uint64) uint64 {
+	if a < s.end8 {
+		return binary.LittleEndian.Uint64((*[8]byte)(s.host(a))[:])
+	}
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-8 {
+		return binary.LittleEndian.Uint64(e.data[a&pageMask:])
+	}
+	var b [8]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+func (s *Space) Read128(a uint64) (lo, hi uint64) {
+	if a < s.end16 {
+		p := (*[16]byte)(s.host(a))
+		return binary.LittleEndian.Uint64(p[:8]), binary.LittleEndian.Uint64(p[8:])
+	}
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-16 {
+		p := e.data[a&pageMask:]
+		return binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[8:])
+	}
+	var b [16]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+}
+
+func (s *Space) Write8(a uint64, v uint8) {
+	if a < s.end1 {
+		*(*uint8)(s.host(a)) = v
+		return
+	}
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift {
+		e.data[a&pageMask] = v
+		return
+	}
+	s.span(a, true)[0] = v
+}
+
+func (s *Space) Write16(a uint64, v uint16) {
+	if a < s.end2 {
+		binary.LittleEndian.PutUint16((*[2]byte)(s.host(a))[:], v)
+		return
+	}
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-2 {
+		binary.LittleEndian.PutUint16(e.data[a&pageMask:], v)
+		return
+	}
+	var b [2]byte
+	binary.LittleEndian.PutUint16(b[:], v)
+	s.storeSlow(a, b[:])
+}
+
+func (s *Space) Write32(a uint64, v uint32) {
+	if a < s.end4 {
+		binary.LittleEndian.PutUint32((*[4]byte)(s.host(a))[:], v)
+		return
+	}
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-4 {
+		binary.LittleEndian.PutUint32(e.data[a&pageMask:], v)
+		return
+	}
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], v)
+	s.storeSlow(a, b[:])
+}
+
+func (s *Space) Write64(a uint64, v uint64) {
+	if a < s.end8 {
+		binary.LittleEndian.PutUint64((*[8]byte)(s.host(a))[:], v)
+		return
+	}
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-8 {
+		binary.LittleEndian.PutUint64(e.data[a&pageMask:], v)
+		return
+	}
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	s.storeSlow(a, b[:])
+}
+
+func (s *Space) Write128(a uint64, lo, hi uint64) {
+	if a < s.end16 {
+		p := (*[16]byte)(s.host(a))
+		binary.LittleEndian.PutUint64(p[:8], lo)
+		binary.LittleEndian.PutUint64(p[8:], hi)
+		return
+	}
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], lo)
+	binary.LittleEndian.PutUint64(b[8:], hi)
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-16 {
+		copy(e.data[a&pageMask:], b[:])
+		return
+	}
+	s.storeSlow(a, b[:])
+}
+
+// Load copies len(dst) guest bytes at a into dst (e.g. FXRSTOR), or panics
+// with *Fault before copying anything it cannot read.
+func (s *Space) Load(a uint64, dst []byte) {
+	n := uint64(len(dst))
+	if n <= s.end1 && a < s.end1-n+1 {
+		copy(dst, unsafe.Slice((*byte)(s.host(a)), n))
+		return
+	}
+	s.loadSlow(a, dst)
+}
+
+// Store copies src to guest memory at a (e.g. FXSAVE). Every page is
+// checked before any byte lands, as on x86, where a faulting store
+// commits nothing.
+func (s *Space) Store(a uint64, src []byte) {
+	n := uint64(len(src))
+	if n <= s.end1 && a < s.end1-n+1 {
+		copy(unsafe.Slice((*byte)(s.host(a)), n), src)
+		return
+	}
+	s.storeSlow(a, src)
 }
