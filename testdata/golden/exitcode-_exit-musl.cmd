@@ -1,0 +1,6 @@
+env LC_ALL=C
+env HOME=/nonexistent
+env PATH=/usr/bin:/bin
+bin exitcode-musl
+arg 3
+arg _exit
