@@ -1,0 +1,161 @@
+// Command blink runs x86-64 Linux programs on any host.
+//
+// Usage: blink [-hvjemZs] [-L logfile] [-C root] [-0] program [args...]
+// (blink -h prints the flags). The exit status is the program's; a program
+// killed by a signal kills blink with the same signal; 127 means the program
+// could not be started.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/blink-go/blink/core/interp"
+	"github.com/blink-go/blink/core/kernel"
+	"github.com/blink-go/blink/core/klog"
+	"github.com/blink-go/blink/core/loader"
+	"github.com/blink-go/blink/core/mem"
+)
+
+// version is set at release time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+const exitCannotRun = 127
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	o, err := parseArgs(args)
+	if err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprint(os.Stderr, usage)
+		} else {
+			fmt.Fprintf(os.Stderr, "blink: %v (see blink -h)\n", err)
+		}
+		return exitCannotRun
+	}
+	if o.help {
+		fmt.Print(usage)
+		return 0
+	}
+	if o.version {
+		printVersion(o)
+		return 0
+	}
+	log := klog.New(o.logPath, o.logStderr)
+	defer log.Close()
+
+	if o.root != "" {
+		fmt.Fprintf(os.Stderr, "blink: -C %s: root directories are not supported yet\n", o.root)
+		return exitCannotRun
+	}
+	prog, err := findProgram(o.program, os.Getenv("PATH"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "blink: %v\n", err)
+		return exitCannotRun
+	}
+	mode := mem.Linear
+	if o.virtualMem {
+		mode = mem.Virtual
+	}
+	k := kernel.New(kernel.Config{
+		Log:         log,
+		Strace:      o.strace,
+		HostOS:      hostOSName(),
+		MemMode:     mode,
+		DecodeCache: !o.noCache,
+	})
+	status, sig, err := k.Exec(loadFunc, prog, o.programArgs, os.Environ())
+	if o.stats {
+		printStats(k)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "blink: %s\n", oneLine(err.Error()))
+		return exitCannotRun
+	}
+	if sig != 0 {
+		log.Close()
+		dieFromSignal(sig)
+	}
+	return status
+}
+
+// loadFunc adapts the loader to the kernel, which does not import it.
+func loadFunc(p kernel.LoadParams) (kernel.Image, error) {
+	img, err := loader.Load(loader.Params{
+		Space: p.Space,
+		Open: func(path string) (loader.File, error) {
+			f, err := p.Open(path)
+			if err != nil {
+				return nil, err
+			}
+			lf, ok := f.(loader.File)
+			if !ok {
+				return nil, fmt.Errorf("%s: cannot determine file size", path)
+			}
+			return lf, nil
+		},
+		Path:  p.Path,
+		Argv:  p.Argv,
+		Envp:  p.Envp,
+		HWCap: uint64(interp.HWCap()),
+		UID:   p.UID, EUID: p.UID,
+	})
+	if err != nil {
+		return kernel.Image{}, err
+	}
+	return kernel.Image{Entry: img.Entry, SP: img.SP, Brk: img.Brk}, nil
+}
+
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// hostOSName is what CPUID leaf 0x40031337 reports, per blink's README.
+func hostOSName() string {
+	switch runtime.GOOS {
+	case "linux", "android":
+		return "Linux"
+	case "darwin", "ios":
+		return "XNU"
+	case "freebsd":
+		return "FreeBSD"
+	case "netbsd":
+		return "NetBSD"
+	case "openbsd":
+		return "OpenBSD"
+	case "windows":
+		return "Windows"
+	}
+	return "Unknown"
+}
+
+func printVersion(o *options) {
+	mode := "linear"
+	space, err := mem.New(mem.Options{Mode: mem.Linear})
+	if err == nil {
+		if space.Mode() != mem.Linear {
+			mode = "virtual (" + space.FallbackReason() + ")"
+		}
+		space.Close()
+	}
+	fmt.Printf("blink %s\n", version)
+	fmt.Printf("go: %s\n", runtime.Version())
+	fmt.Printf("host: %s/%s (%s)\n", runtime.GOOS, runtime.GOARCH, hostOSName())
+	fmt.Printf("memory: %s by default, virtual with -m\n", mode)
+	fmt.Printf("features: decode cache, ELF static/static-PIE/dynamic loader, APE, flat binaries, #! scripts\n")
+}
+
+func printStats(k *kernel.Kernel) {
+	for _, line := range k.StatsLines() {
+		fmt.Fprintln(os.Stderr, line)
+	}
+}

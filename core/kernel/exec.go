@@ -1,0 +1,169 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+
+	"github.com/blink-go/blink/core/abi"
+	"github.com/blink-go/blink/core/mem"
+	"github.com/blink-go/blink/core/vm"
+	"github.com/blink-go/blink/core/x86"
+)
+
+// Image is where a loaded program starts.
+type Image struct {
+	Entry uint64 // initial RIP
+	SP    uint64 // initial RSP (argc, argv, envp, auxv already written)
+	Brk   uint64 // program break start
+}
+
+// LoadParams is what a LoadFunc gets to map a program.
+type LoadParams struct {
+	Space *mem.Space
+	// Open opens a file (the program or its interpreter) through the
+	// kernel's FS, relative to the process's cwd.
+	Open func(path string) (mem.File, error)
+	Path string
+	Argv []string
+	Envp []string
+	UID  uint32
+}
+
+// LoadFunc maps a program into a fresh address space (package loader's
+// Load, adapted by the caller; the kernel does not import the loader so
+// that the loader may use kernel types later without a cycle).
+// A failure should carry an abi.Errno (errors.As) for the exit message.
+type LoadFunc func(p LoadParams) (Image, error)
+
+// ExecError is returned by Exec when the program could not be started.
+type ExecError struct {
+	Errno abi.Errno
+	Msg   string
+}
+
+func (e *ExecError) Error() string { return e.Msg }
+
+// NewProcess creates a process with an empty address space and one task
+// whose machine has not started yet. Exec uses it; tests use it directly.
+func (k *Kernel) NewProcess(exe string) (*Process, *Task, error) {
+	space, err := mem.New(mem.Options{Mode: k.cfg.MemMode})
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &Process{
+		k:       k,
+		pid:     k.allocPID(),
+		Space:   space,
+		Engine:  vm.New(space, vm.Options{DecodeCache: k.cfg.DecodeCache}),
+		umask:   initialUmask(),
+		rlimits: defaultRlimits(),
+		exe:     exe,
+	}
+	p.ppid, p.pgid, p.sid = hostProcessIDs(p.pid)
+	p.creds = hostCredentials()
+	p.fds.limit = p.nofile
+	for fd, f := range k.cfg.Stdio {
+		if f == nil {
+			f = NewHostFile(fd, stdioName(fd))
+		}
+		flags := abi.O_RDWR
+		if fd == 0 {
+			flags = abi.O_RDONLY
+		} else if fd <= 2 {
+			flags = abi.O_WRONLY
+		}
+		flags |= hostStatusFlags(f)
+		p.fds.install(fd, newDescription(f, flags), false)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		wd = "/"
+	}
+	cwd, e := k.fs.Open(nil, wd, abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
+	if e != 0 {
+		return nil, nil, fmt.Errorf("cannot open working directory %s: %v", wd, e)
+	}
+	p.cwd = cwd
+	t := &Task{k: k, proc: p, tid: p.pid}
+	t.m = x86.NewMachine(space, t, &k.xcfg)
+	p.tasks = []*Task{t}
+	k.mu.Lock()
+	k.procs[p.pid] = p
+	k.mu.Unlock()
+	return p, t, nil
+}
+
+func stdioName(fd int) string {
+	return [...]string{"/dev/stdin", "/dev/stdout", "/dev/stderr"}[fd]
+}
+
+// Exec starts the program at progPath as a new process and runs it to the
+// end. It returns the exit status or the killing signal, or an error when
+// the program could not be loaded.
+func (k *Kernel) Exec(load LoadFunc, progPath string, argv, envp []string) (exitStatus, killedBy int, err error) {
+	abs := progPath
+	if !path.IsAbs(abs) {
+		if wd, err := os.Getwd(); err == nil {
+			abs = path.Join(wd, abs)
+		}
+	}
+	p, t, err := k.NewProcess(abs)
+	if err != nil {
+		return 0, 0, err
+	}
+	img, err := load(LoadParams{
+		Space: p.Space,
+		Open:  func(name string) (mem.File, error) { return t.openForLoad(name) },
+		Path:  progPath,
+		Argv:  argv,
+		Envp:  envp,
+		UID:   p.creds.EUID,
+	})
+	if err != nil {
+		p.exitGroup(127, 0)
+		p.release()
+		var en abi.Errno
+		if !errors.As(err, &en) {
+			en = abi.ENOEXEC
+		}
+		return 0, 0, &ExecError{Errno: en, Msg: err.Error()}
+	}
+	if img.Brk != 0 {
+		p.Space.SetBrk(img.Brk)
+	}
+	t.m.RIP = img.Entry
+	t.m.R[x86.RSP] = img.SP
+	status, sig := t.Run()
+	return status, sig, nil
+}
+
+// loadFile adapts a File to mem.File.
+type loadFile struct{ f File }
+
+func (l loadFile) ReadAt(p []byte, off int64) (int, error) {
+	n, e := l.f.Pread(p, off)
+	if e != 0 {
+		return n, e
+	}
+	return n, nil
+}
+
+// Size reports the file's length, which the loader needs to validate
+// program headers against.
+func (l loadFile) Size() int64 {
+	st, e := l.f.Stat()
+	if e != 0 {
+		return 0
+	}
+	return st.Size
+}
+
+func (t *Task) openForLoad(name string) (mem.File, error) {
+	f, e := t.k.fs.Open(t.proc.cwd, name, abi.O_RDONLY, 0)
+	if e != 0 {
+		return nil, e
+	}
+	return loadFile{f}, nil
+}
