@@ -60,3 +60,40 @@ const (
 	TRAP_BRKPT  = 1
 	TRAP_TRACE  = 2
 )
+
+// rt_sigprocmask how values.
+const (
+	SIG_BLOCK   = 0
+	SIG_UNBLOCK = 1
+	SIG_SETMASK = 2
+)
+
+// Special handler values and sa_flags, from arch/x86/include/uapi/asm/signal.h.
+const (
+	SIG_DFL = 0
+	SIG_IGN = 1
+
+	SA_NOCLDSTOP = 0x00000001
+	SA_NOCLDWAIT = 0x00000002
+	SA_SIGINFO   = 0x00000004
+	SA_RESTORER  = 0x04000000
+	SA_ONSTACK   = 0x08000000
+	SA_RESTART   = 0x10000000
+	SA_NODEFER   = 0x40000000
+	SA_RESETHAND = 0x80000000
+
+	// SigsetSize is the only sigsetsize rt_sig* syscalls accept.
+	SigsetSize = 8
+	// SigactionSize is struct sigaction as the kernel reads it: handler,
+	// flags, restorer, mask (8 bytes each).
+	SigactionSize = 32
+)
+
+// sigaltstack: stack_t {void *ss_sp; int ss_flags; size_t ss_size} is 24 bytes.
+const (
+	SS_ONSTACK    = 1
+	SS_DISABLE    = 2
+	SS_AUTODISARM = 1 << 31
+	MINSIGSTKSZ   = 2048
+	StackTSize    = 24
+)

@@ -139,8 +139,16 @@ func (k *Kernel) Exec(load LoadFunc, progPath string, argv, envp []string) (exit
 	return status, sig, nil
 }
 
-// loadFile adapts a File to mem.File.
+// loadFile adapts a File to what the loader reads: mem.File plus Size
+// (loader.File) and Close.
 type loadFile struct{ f File }
+
+func (l loadFile) Close() error {
+	if e := l.f.Close(); e != 0 {
+		return e
+	}
+	return nil
+}
 
 func (l loadFile) ReadAt(p []byte, off int64) (int, error) {
 	n, e := l.f.Pread(p, off)
@@ -160,9 +168,30 @@ func (l loadFile) Size() int64 {
 	return st.Size
 }
 
+// openForLoad opens a program or interpreter with execve's checks: a
+// directory or other non-regular file is EACCES, as is a missing execute
+// permission.
 func (t *Task) openForLoad(name string) (mem.File, error) {
-	f, e := t.k.fs.Open(t.proc.cwd, name, abi.O_RDONLY, 0)
+	if name == "" {
+		return nil, abi.ENOENT
+	}
+	at := t.proc.cwd
+	if name[0] == '/' {
+		at = nil
+	}
+	f, e := t.k.fs.Open(at, name, abi.O_RDONLY, 0)
 	if e != 0 {
+		return nil, e
+	}
+	st, e := f.Stat()
+	if e == 0 && st.Mode&abi.S_IFMT != abi.S_IFREG {
+		e = abi.EACCES
+	}
+	if e == 0 {
+		e = t.k.fs.Access(at, name, abi.X_OK, 0)
+	}
+	if e != 0 {
+		f.Close()
 		return nil, e
 	}
 	return loadFile{f}, nil

@@ -152,7 +152,7 @@ func TestNoAllocs(t *testing.T) {
 	m.XMM[1] = x86.XMM{0x3ff8000000000000, 0x4000000000000000}
 	m.XMM[2] = x86.XMM{0x3ff0000000000001, 0x3fe0000000000000}
 	for _, in := range []x86.Inst{
-		{Op: 0x158, Pfx: x86.PfxRepne, Mod: 3, Reg: 1, RM: 2}, // ADDSD
+		{Op: 0x158, Pfx: x86.PfxRepne, Mod: 3, Reg: 1, RM: 2},  // ADDSD
 		{Op: 0x15e, Pfx: x86.PfxOpsize, Mod: 3, Reg: 1, RM: 2}, // DIVPD
 		{Op: 0x151, Pfx: x86.PfxRep, Mod: 3, Reg: 1, RM: 2},    // SQRTSS
 		{Op: 0x174, Pfx: x86.PfxOpsize, Mod: 3, Reg: 1, RM: 2}, // PCMPEQB

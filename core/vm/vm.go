@@ -155,25 +155,31 @@ func (e *Engine) Run(m *x86.Machine) *Trap {
 	defer func() { e.retired.Add(m.Icount - icount) }()
 	var fast [1 << fastBits]*block
 	for !m.Stop {
-		t, retry := e.run(m, &fast)
+		t, smc := e.run(m, &fast)
 		if t != nil {
 			return t
 		}
-		if !retry {
-			break
+		if smc {
+			// A store hit a page holding decoded code; that code is gone
+			// and the page is writable again. Run the store once without
+			// caching: decoding a block here would protect the page again
+			// and fault the same store forever.
+			if t := e.step(m); t != nil {
+				return t
+			}
 		}
 	}
 	return nil
 }
 
 // run is the dispatch loop. It returns (nil, false) when m.Stop is set,
-// (nil, true) when an instruction must be restarted (a write hit a page
-// holding decoded code), or a trap.
-func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, retry bool) {
+// (nil, true) when an instruction must be restarted because its store hit
+// a page holding decoded code, or a trap.
+func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, smc bool) {
 	var cur *block
 	defer func() {
 		if r := recover(); r != nil {
-			trap, retry = e.fault(m, cur, r)
+			trap, smc = e.fault(m, cur, r)
 		}
 	}()
 	var prev *block
@@ -190,7 +196,7 @@ func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, r
 			if s := *slot; s != nil && s.start == rip && s.valid.Load() {
 				b = s
 			} else {
-				b = e.lookup(m, rip)
+				b = e.lookup(rip)
 				if e.opt.DecodeCache {
 					*slot = b
 				}
@@ -206,34 +212,59 @@ func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, r
 			m.Cur = in
 			m.RIP += uint64(in.Len)
 			in.Exec(m, in)
+			// A store into this block's own page (self-modifying code)
+			// invalidates it: continue from freshly decoded bytes, as the
+			// hardware's snooping of in-flight code does.
+			if !b.valid.Load() {
+				m.Icount += uint64(i + 1)
+				b = nil
+				break
+			}
 		}
-		m.Icount += uint64(len(insts))
+		if b != nil {
+			m.Icount += uint64(len(insts))
+		}
 		prev = b
 	}
 	return nil, false
 }
 
-// lookup finds or decodes the block at rip.
-func (e *Engine) lookup(m *x86.Machine, rip uint64) *block {
-	if e.opt.DecodeCache {
-		e.mu.Lock()
-		b := e.blocks[rip]
-		e.mu.Unlock()
-		if b != nil {
-			return b
+// step executes the one instruction at m.RIP from a private decode that is
+// neither cached nor marked as code.
+func (e *Engine) step(m *x86.Machine) (trap *Trap) {
+	b := e.decodeBlock(m.RIP, 1)
+	defer func() {
+		if r := recover(); r != nil {
+			trap, _ = e.fault(m, b, r)
 		}
-	}
-	b := e.decodeBlock(rip)
+	}()
+	in := &b.insts[0]
+	m.Cur = in
+	m.RIP += uint64(in.Len)
+	in.Exec(m, in)
+	m.Icount++
+	return nil
+}
+
+// lookup finds or decodes the block at rip. Without the decode cache (-j)
+// every instruction is decoded afresh right before it runs.
+func (e *Engine) lookup(rip uint64) *block {
 	if !e.opt.DecodeCache {
+		return e.decodeBlock(rip, 1)
+	}
+	e.mu.Lock()
+	b := e.blocks[rip]
+	e.mu.Unlock()
+	if b != nil {
 		return b
 	}
+	b = e.decodeBlock(rip, maxBlockInsts)
 	e.mu.Lock()
 	if old := e.blocks[rip]; old != nil {
 		// Another thread decoded it first; use theirs.
 		e.mu.Unlock()
 		return old
 	}
-	b.valid.Store(true)
 	e.blocks[rip] = b
 	first := rip &^ pageMask
 	last := (b.end - 1) &^ pageMask
@@ -252,16 +283,17 @@ func (e *Engine) lookup(m *x86.Machine, rip uint64) *block {
 }
 
 // decodeBlock decodes straight-line code from rip up to the first
-// instruction that ends a block, the end of rip's page, or maxBlockInsts.
+// instruction that ends a block, the end of rip's page, or max instructions.
+// The block starts out valid; only published blocks are ever invalidated.
 // A fetch fault or invalid instruction becomes a trapping instruction
 // inside the block, so that it is raised only when execution reaches it.
-func (e *Engine) decodeBlock(rip uint64) *block {
+func (e *Engine) decodeBlock(rip uint64, max int) *block {
 	e.blocksDecoded.Add(1)
 	var buf [15]byte
 	insts := make([]x86.Inst, 0, 16)
 	pageEnd := (rip | pageMask) + 1
 	a := rip
-	for len(insts) < maxBlockInsts {
+	for len(insts) < max {
 		n := e.space.Fetch(a, buf[:])
 		insts = append(insts, x86.Inst{})
 		in := &insts[len(insts)-1]
@@ -294,6 +326,7 @@ func (e *Engine) decodeBlock(rip uint64) *block {
 		end = rip + 1 // a trapping instruction still occupies its page
 	}
 	b := &block{start: rip, end: end, insts: insts}
+	b.valid.Store(true)
 	return b
 }
 

@@ -1,0 +1,196 @@
+//go:build darwin || freebsd
+
+package kernel
+
+import (
+	"os"
+	"path"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/blink-go/blink/core/abi"
+)
+
+// BSD hosts differ from Linux in errno numbers, open flags, UTIME_* values
+// and directory records; everything is translated here.
+
+var errnoMap = map[unix.Errno]abi.Errno{
+	unix.EPERM: abi.EPERM, unix.ENOENT: abi.ENOENT, unix.ESRCH: abi.ESRCH, unix.EINTR: abi.EINTR,
+	unix.EIO: abi.EIO, unix.ENXIO: abi.ENXIO, unix.E2BIG: abi.E2BIG, unix.ENOEXEC: abi.ENOEXEC,
+	unix.EBADF: abi.EBADF, unix.ECHILD: abi.ECHILD, unix.EAGAIN: abi.EAGAIN, unix.ENOMEM: abi.ENOMEM,
+	unix.EACCES: abi.EACCES, unix.EFAULT: abi.EFAULT, unix.EBUSY: abi.EBUSY, unix.EEXIST: abi.EEXIST,
+	unix.EXDEV: abi.EXDEV, unix.ENODEV: abi.ENODEV, unix.ENOTDIR: abi.ENOTDIR, unix.EISDIR: abi.EISDIR,
+	unix.EINVAL: abi.EINVAL, unix.ENFILE: abi.ENFILE, unix.EMFILE: abi.EMFILE, unix.ENOTTY: abi.ENOTTY,
+	unix.ETXTBSY: abi.ETXTBSY, unix.EFBIG: abi.EFBIG, unix.ENOSPC: abi.ENOSPC, unix.ESPIPE: abi.ESPIPE,
+	unix.EROFS: abi.EROFS, unix.EMLINK: abi.EMLINK, unix.EPIPE: abi.EPIPE, unix.ERANGE: abi.ERANGE,
+	unix.EDEADLK: abi.EDEADLK, unix.ENAMETOOLONG: abi.ENAMETOOLONG, unix.ENOLCK: abi.ENOLCK,
+	unix.ENOSYS: abi.ENOSYS, unix.ENOTEMPTY: abi.ENOTEMPTY, unix.ELOOP: abi.ELOOP,
+	unix.EOVERFLOW: abi.EOVERFLOW, unix.EILSEQ: abi.EILSEQ, unix.ENOTSOCK: abi.ENOTSOCK,
+	unix.EOPNOTSUPP: abi.EOPNOTSUPP, unix.ETIMEDOUT: abi.ETIMEDOUT,
+	unix.ECONNREFUSED: abi.ECONNREFUSED, unix.EDQUOT: abi.EDQUOT, unix.ESTALE: abi.ESTALE,
+}
+
+func errnoFromHost(e unix.Errno) abi.Errno {
+	if le, ok := errnoMap[e]; ok {
+		return le
+	}
+	if e == unix.ENOTSUP { // a distinct number on macOS
+		return abi.EOPNOTSUPP
+	}
+	return abi.EIO
+}
+
+func openFlagsToHost(flags int) (int, abi.Errno) {
+	h := flags & abi.O_ACCMODE
+	for _, f := range [...][2]int{
+		{abi.O_CREAT, unix.O_CREAT}, {abi.O_EXCL, unix.O_EXCL}, {abi.O_NOCTTY, unix.O_NOCTTY},
+		{abi.O_TRUNC, unix.O_TRUNC}, {abi.O_APPEND, unix.O_APPEND}, {abi.O_NONBLOCK, unix.O_NONBLOCK},
+		{abi.O_DIRECTORY, unix.O_DIRECTORY}, {abi.O_NOFOLLOW, unix.O_NOFOLLOW},
+		{abi.O_SYNC, unix.O_SYNC},
+	} {
+		if flags&f[0] == f[0] {
+			h |= f[1]
+		}
+	}
+	if flags&abi.O_TMPFILE == abi.O_TMPFILE {
+		return 0, abi.EOPNOTSUPP
+	}
+	if flags&abi.O_PATH != 0 {
+		// No O_PATH on every BSD: open for reading, which is what the
+		// kernel uses such descriptors for (cwd, *at() bases, fstat).
+		h = h&^abi.O_ACCMODE | unix.O_RDONLY
+	}
+	return h, 0
+}
+
+func statFromHost(st *unix.Stat_t) Stat {
+	return Stat{
+		Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Rdev: uint64(st.Rdev),
+		Mode: uint32(st.Mode), UID: st.Uid, GID: st.Gid,
+		Size: st.Size, Blksize: int64(st.Blksize), Blocks: st.Blocks,
+		Atime: Timespec{int64(st.Atim.Sec), int64(st.Atim.Nsec)},
+		Mtime: Timespec{int64(st.Mtim.Sec), int64(st.Mtim.Nsec)},
+		Ctime: Timespec{int64(st.Ctim.Sec), int64(st.Ctim.Nsec)},
+		Btime: Timespec{int64(st.Btim.Sec), int64(st.Btim.Nsec)},
+	}
+}
+
+func hostTimespec(t Timespec) unix.Timespec {
+	switch t.Nsec {
+	case abi.UTIME_NOW:
+		return unix.Timespec{Nsec: -1}
+	case abi.UTIME_OMIT:
+		return unix.Timespec{Nsec: -2}
+	}
+	return unix.NsecToTimespec(t.Sec*1e9 + t.Nsec)
+}
+
+func hostRename(ofd int, op string, nfd int, np string, flags uint32) abi.Errno {
+	if flags != 0 {
+		return abi.EINVAL
+	}
+	return hostErrno(unix.Renameat(ofd, op, nfd, np))
+}
+
+func hostPipe(p *[2]int) error {
+	if err := unix.Pipe(p[:]); err != nil {
+		return err
+	}
+	unix.CloseOnExec(p[0])
+	unix.CloseOnExec(p[1])
+	return nil
+}
+
+func hostFdatasync(fd int) error { return unix.Fsync(fd) }
+
+func hostSeekData(fd int, off int64, whence int) (int64, abi.Errno) { return 0, abi.EINVAL }
+
+func hostFutimens(fd int, atime, mtime Timespec) abi.Errno {
+	tv := []unix.Timeval{unix.NsecToTimeval(atime.Sec*1e9 + atime.Nsec), unix.NsecToTimeval(mtime.Sec*1e9 + mtime.Nsec)}
+	return hostErrno(unix.Futimes(fd, tv))
+}
+
+func hostFDPath(f *hostFile) string { return f.path }
+
+const openPathFlag = abi.O_PATH
+
+// dirList lists a directory through the os package and renders
+// linux_dirent64 records; d_off is the index of the next entry.
+type dirList struct {
+	names []string
+	types []uint8
+	inos  []uint64
+	pos   int
+}
+
+func (f *hostFile) ReadDir(buf []byte) (int, abi.Errno) {
+	if f.dir == nil {
+		st, e := f.Stat()
+		if e != 0 {
+			return 0, e
+		}
+		if st.Mode&abi.S_IFMT != abi.S_IFDIR {
+			return 0, abi.ENOTDIR
+		}
+		ents, err := os.ReadDir(f.path)
+		if err != nil {
+			return 0, abi.EIO
+		}
+		d := &dirList{}
+		for _, n := range []string{".", ".."} {
+			var s unix.Stat_t
+			unix.Lstat(path.Join(f.path, n), &s)
+			d.names, d.types, d.inos = append(d.names, n), append(d.types, abi.DT_DIR), append(d.inos, uint64(s.Ino))
+		}
+		for _, de := range ents {
+			var s unix.Stat_t
+			unix.Lstat(path.Join(f.path, de.Name()), &s)
+			d.names = append(d.names, de.Name())
+			d.types = append(d.types, uint8(s.Mode&abi.S_IFMT>>12))
+			d.inos = append(d.inos, uint64(s.Ino))
+		}
+		f.dir = d
+	}
+	return f.dir.fill(buf)
+}
+
+func (d *dirList) fill(buf []byte) (int, abi.Errno) {
+	n := 0
+	for d.pos < len(d.names) {
+		name := d.names[d.pos]
+		reclen := (abi.Dirent64NameOff + len(name) + 1 + 7) &^ 7
+		if n+reclen > len(buf) {
+			if n == 0 {
+				return 0, abi.EINVAL
+			}
+			break
+		}
+		r := buf[n : n+reclen]
+		clear(r)
+		le64(r[abi.Dirent64InoOff:], d.inos[d.pos])
+		le64(r[abi.Dirent64OffOff:], uint64(d.pos+1))
+		le16(r[abi.Dirent64ReclenOff:], uint16(reclen))
+		r[abi.Dirent64TypeOff] = d.types[d.pos]
+		copy(r[abi.Dirent64NameOff:], name)
+		n += reclen
+		d.pos++
+	}
+	return n, 0
+}
+
+func (d *dirList) seek(off int64, whence int) (int64, abi.Errno) {
+	switch whence {
+	case abi.SEEK_SET:
+	case abi.SEEK_CUR:
+		off += int64(d.pos)
+	default:
+		return 0, abi.EINVAL
+	}
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	d.pos = int(off)
+	return off, 0
+}
+
+func hostSysinfo() sysinfoData { return sysinfoData{} }

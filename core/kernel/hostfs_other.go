@@ -1,0 +1,339 @@
+//go:build !linux && !darwin && !freebsd
+
+package kernel
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"time"
+
+	"github.com/blink-go/blink/core/abi"
+)
+
+// On hosts without POSIX *at() calls (Windows) the pass-through goes
+// through the os package with paths joined against the directory's name.
+// Ownership, terminals and directory inode numbers are not available.
+
+// HostFS passes path operations to the host through the os package.
+type HostFS struct{}
+
+type hostFile struct {
+	f     *os.File
+	path  string
+	stdio bool
+	dir   *dirList
+}
+
+// NewHostFile wraps host descriptor fd (for the standard descriptors).
+func NewHostFile(fd int, name string) File {
+	f := [...]*os.File{os.Stdin, os.Stdout, os.Stderr}[fd]
+	return &hostFile{f: f, path: name, stdio: true}
+}
+
+func joinAt(at File, p string) string {
+	if path.IsAbs(p) || at == nil {
+		return p
+	}
+	return path.Join(at.Path(), p)
+}
+
+func hostErrno(err error) abi.Errno {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, fs.ErrNotExist):
+		return abi.ENOENT
+	case errors.Is(err, fs.ErrExist):
+		return abi.EEXIST
+	case errors.Is(err, fs.ErrPermission):
+		return abi.EACCES
+	case errors.Is(err, fs.ErrClosed):
+		return abi.EBADF
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return abi.EAGAIN
+	}
+	return abi.EIO
+}
+
+func (HostFS) Open(at File, p string, flags int, mode uint32) (File, abi.Errno) {
+	if p == "" {
+		return nil, abi.ENOENT
+	}
+	full := joinAt(at, p)
+	h := 0
+	switch flags & abi.O_ACCMODE {
+	case abi.O_WRONLY:
+		h = os.O_WRONLY
+	case abi.O_RDWR:
+		h = os.O_RDWR
+	}
+	if flags&abi.O_PATH != 0 {
+		h = os.O_RDONLY
+	}
+	for _, f := range [...][2]int{{abi.O_CREAT, os.O_CREATE}, {abi.O_EXCL, os.O_EXCL},
+		{abi.O_TRUNC, os.O_TRUNC}, {abi.O_APPEND, os.O_APPEND}} {
+		if flags&f[0] != 0 {
+			h |= f[1]
+		}
+	}
+	f, err := os.OpenFile(full, h, fs.FileMode(mode&0o777))
+	if err != nil {
+		return nil, hostErrno(err)
+	}
+	if flags&abi.O_DIRECTORY != 0 {
+		if fi, err := f.Stat(); err == nil && !fi.IsDir() {
+			f.Close()
+			return nil, abi.ENOTDIR
+		}
+	}
+	return &hostFile{f: f, path: path.Clean(full)}, 0
+}
+
+func statFromInfo(fi fs.FileInfo) Stat {
+	mode := uint32(fi.Mode().Perm())
+	switch {
+	case fi.IsDir():
+		mode |= abi.S_IFDIR
+	case fi.Mode()&fs.ModeSymlink != 0:
+		mode |= abi.S_IFLNK
+	case fi.Mode()&fs.ModeNamedPipe != 0:
+		mode |= abi.S_IFIFO
+	case fi.Mode()&fs.ModeCharDevice != 0:
+		mode |= abi.S_IFCHR
+	default:
+		mode |= abi.S_IFREG
+	}
+	mt := Timespec{fi.ModTime().Unix(), int64(fi.ModTime().Nanosecond())}
+	return Stat{Mode: mode, Nlink: 1, Size: fi.Size(), Blksize: 4096, Blocks: (fi.Size() + 511) / 512,
+		Atime: mt, Mtime: mt, Ctime: mt}
+}
+
+func (HostFS) Stat(at File, p string, flags int) (Stat, abi.Errno) {
+	var fi fs.FileInfo
+	var err error
+	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
+		fi, err = os.Lstat(joinAt(at, p))
+	} else {
+		fi, err = os.Stat(joinAt(at, p))
+	}
+	if err != nil {
+		return Stat{}, hostErrno(err)
+	}
+	return statFromInfo(fi), 0
+}
+
+func (HostFS) Readlink(at File, p string) (string, abi.Errno) {
+	s, err := os.Readlink(joinAt(at, p))
+	return s, hostErrno(err)
+}
+
+func (HostFS) Access(at File, p string, mode uint32, flags int) abi.Errno {
+	_, err := os.Stat(joinAt(at, p))
+	return hostErrno(err)
+}
+
+func (HostFS) Mkdir(at File, p string, mode uint32) abi.Errno {
+	return hostErrno(os.Mkdir(joinAt(at, p), fs.FileMode(mode&0o777)))
+}
+
+func (HostFS) Unlink(at File, p string, flags int) abi.Errno {
+	full := joinAt(at, p)
+	fi, err := os.Lstat(full)
+	if err != nil {
+		return hostErrno(err)
+	}
+	if fi.IsDir() != (flags&abi.AT_REMOVEDIR != 0) {
+		if fi.IsDir() {
+			return abi.EISDIR
+		}
+		return abi.ENOTDIR
+	}
+	return hostErrno(os.Remove(full))
+}
+
+func (HostFS) Rename(oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno {
+	if flags != 0 {
+		return abi.EINVAL
+	}
+	return hostErrno(os.Rename(joinAt(oldAt, oldPath), joinAt(newAt, newPath)))
+}
+
+func (HostFS) SetAttr(at File, p string, a *Attr, flags int) abi.Errno {
+	full := joinAt(at, p)
+	if a.Valid&AttrOwner != 0 {
+		return abi.EPERM
+	}
+	if a.Valid&AttrMode != 0 {
+		if err := os.Chmod(full, fs.FileMode(a.Mode&0o777)); err != nil {
+			return hostErrno(err)
+		}
+	}
+	if a.Valid&AttrTimes != 0 {
+		if err := os.Chtimes(full, otherTime(a.Atime), otherTime(a.Mtime)); err != nil {
+			return hostErrno(err)
+		}
+	}
+	if a.Valid&AttrSize != 0 {
+		return hostErrno(os.Truncate(full, a.Size))
+	}
+	return 0
+}
+
+func otherTime(t Timespec) time.Time {
+	switch t.Nsec {
+	case abi.UTIME_NOW:
+		return time.Now()
+	case abi.UTIME_OMIT:
+		return time.Time{}
+	}
+	return time.Unix(t.Sec, t.Nsec)
+}
+
+func (HostFS) Pipe() (File, File, abi.Errno) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, nil, hostErrno(err)
+	}
+	return &hostFile{f: r, path: "pipe:"}, &hostFile{f: w, path: "pipe:"}, 0
+}
+
+func ioResult(n int, err error) (int, abi.Errno) {
+	if err != nil && err != io.EOF && n == 0 {
+		return 0, hostErrno(err)
+	}
+	return n, 0
+}
+
+func (f *hostFile) Read(p []byte) (int, abi.Errno)  { return ioResult(f.f.Read(p)) }
+func (f *hostFile) Write(p []byte) (int, abi.Errno) { return ioResult(f.f.Write(p)) }
+func (f *hostFile) Pread(p []byte, off int64) (int, abi.Errno) {
+	return ioResult(f.f.ReadAt(p, off))
+}
+func (f *hostFile) Pwrite(p []byte, off int64) (int, abi.Errno) {
+	return ioResult(f.f.WriteAt(p, off))
+}
+
+func (f *hostFile) Lseek(off int64, whence int) (int64, abi.Errno) {
+	if f.dir != nil {
+		return f.dir.seek(off, whence)
+	}
+	if whence > abi.SEEK_END {
+		return 0, abi.EINVAL
+	}
+	n, err := f.f.Seek(off, whence)
+	return n, hostErrno(err)
+}
+
+func (f *hostFile) Stat() (Stat, abi.Errno) {
+	fi, err := f.f.Stat()
+	if err != nil {
+		return Stat{}, hostErrno(err)
+	}
+	return statFromInfo(fi), 0
+}
+
+func (f *hostFile) Close() abi.Errno {
+	if f.stdio {
+		return 0
+	}
+	return hostErrno(f.f.Close())
+}
+
+func (f *hostFile) Path() string { return f.path }
+
+func (f *hostFile) Sync(dataOnly bool) abi.Errno { return hostErrno(f.f.Sync()) }
+
+func (f *hostFile) SetAttr(a *Attr) abi.Errno {
+	if a.Valid&AttrSize != 0 {
+		if err := f.f.Truncate(a.Size); err != nil {
+			return hostErrno(err)
+		}
+	}
+	return HostFS{}.SetAttr(nil, f.path, &Attr{Valid: a.Valid &^ AttrSize, Mode: a.Mode,
+		UID: a.UID, GID: a.GID, Atime: a.Atime, Mtime: a.Mtime}, 0)
+}
+
+type dirList struct {
+	names []string
+	types []uint8
+	pos   int
+}
+
+func (f *hostFile) ReadDir(buf []byte) (int, abi.Errno) {
+	if f.dir == nil {
+		ents, err := f.f.ReadDir(-1)
+		if err != nil {
+			return 0, abi.ENOTDIR
+		}
+		d := &dirList{names: []string{".", ".."}, types: []uint8{abi.DT_DIR, abi.DT_DIR}}
+		for _, de := range ents {
+			typ := uint8(abi.DT_REG)
+			if de.IsDir() {
+				typ = abi.DT_DIR
+			} else if de.Type()&fs.ModeSymlink != 0 {
+				typ = abi.DT_LNK
+			}
+			d.names = append(d.names, de.Name())
+			d.types = append(d.types, typ)
+		}
+		f.dir = d
+	}
+	d := f.dir
+	n := 0
+	for d.pos < len(d.names) {
+		name := d.names[d.pos]
+		reclen := (abi.Dirent64NameOff + len(name) + 1 + 7) &^ 7
+		if n+reclen > len(buf) {
+			if n == 0 {
+				return 0, abi.EINVAL
+			}
+			break
+		}
+		r := buf[n : n+reclen]
+		clear(r)
+		le64(r[abi.Dirent64InoOff:], uint64(d.pos+1)) // no inode numbers on this host
+		le64(r[abi.Dirent64OffOff:], uint64(d.pos+1))
+		le16(r[abi.Dirent64ReclenOff:], uint16(reclen))
+		r[abi.Dirent64TypeOff] = d.types[d.pos]
+		copy(r[abi.Dirent64NameOff:], name)
+		n += reclen
+		d.pos++
+	}
+	return n, 0
+}
+
+func (d *dirList) seek(off int64, whence int) (int64, abi.Errno) {
+	if whence == abi.SEEK_CUR {
+		off += int64(d.pos)
+	} else if whence != abi.SEEK_SET {
+		return 0, abi.EINVAL
+	}
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	d.pos = int(off)
+	return off, 0
+}
+
+const openPathFlag = abi.O_PATH
+
+func hostProcessIDs(pid int) (ppid, pgid, sid int) { return os.Getppid(), pid, pid }
+
+func hostCredentials() Credentials { return Credentials{Groups: []uint32{0}} }
+
+func hostStatusFlags(File) int { return 0 }
+
+func hostUmask() uint32 { return 0o022 }
+
+var processStart = time.Now()
+
+// hostCPUTime falls back to wall time since start: Windows process times
+// are not reachable through the os package.
+func hostCPUTime() time.Duration { return time.Since(processStart) }
+
+func hostMonotonic() time.Duration { return 0 }
+
+func hostSysinfo() sysinfoData { return sysinfoData{} }
