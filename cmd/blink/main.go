@@ -18,6 +18,7 @@ import (
 	"github.com/blink-go/blink/core/klog"
 	"github.com/blink-go/blink/core/loader"
 	"github.com/blink-go/blink/core/mem"
+	blinkfs "github.com/blink-go/blink/fs"
 )
 
 // version is set at release time with -ldflags "-X main.version=...".
@@ -26,7 +27,7 @@ var version = "0.1.0-dev"
 const exitCannotRun = 127
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(withProfile(func() int { return run(os.Args[1:]) }))
 }
 
 func run(args []string) int {
@@ -50,15 +51,6 @@ func run(args []string) int {
 	log := klog.New(o.logPath, o.logStderr)
 	defer log.Close()
 
-	if o.root != "" {
-		fmt.Fprintf(os.Stderr, "blink: -C %s: root directories are not supported yet\n", o.root)
-		return exitCannotRun
-	}
-	prog, err := findProgram(o.program, os.Getenv("PATH"))
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "blink: %v\n", err)
-		return exitCannotRun
-	}
 	mode := mem.Linear
 	if o.virtualMem {
 		mode = mem.Virtual
@@ -69,7 +61,23 @@ func run(args []string) int {
 		HostOS:      hostOSName(),
 		MemMode:     mode,
 		DecodeCache: !o.noCache,
+		Root:        o.root,
+		FSOptions:   blinkfs.OptionsFromEnv(),
 	})
+	var prog string
+	if o.root == "" {
+		prog, err = findProgram(o.program, os.Getenv("PATH"))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "blink: %v\n", err)
+			return exitCannotRun
+		}
+	} else {
+		var ok bool
+		if prog, ok = k.FindProgram(o.program, os.Getenv("PATH")); !ok {
+			fmt.Fprintf(os.Stderr, "blink: %s: command not found in %s\n", o.program, o.root)
+			return exitCannotRun
+		}
+	}
 	status, sig, err := k.Exec(loadFunc, prog, o.programArgs, os.Environ())
 	if o.stats {
 		printStats(k)
@@ -105,6 +113,7 @@ func loadFunc(p kernel.LoadParams) (kernel.Image, error) {
 		Envp:  p.Envp,
 		HWCap: uint64(interp.HWCap()),
 		UID:   p.UID, EUID: p.UID,
+		MaxArgBytes: p.MaxArgBytes,
 	})
 	if err != nil {
 		return kernel.Image{}, err

@@ -1,6 +1,9 @@
 package kernel
 
-import "github.com/blink-go/blink/core/abi"
+import (
+	"github.com/blink-go/blink/core/abi"
+	"github.com/blink-go/blink/fs/vfs"
+)
 
 // This file is the kernel's only door to files. Until the VFS (package fs)
 // owns path walking, every path operation goes through FS and every open
@@ -17,24 +20,34 @@ import "github.com/blink-go/blink/core/abi"
 //     small interfaces a File may implement; the kernel type-asserts once per
 //     syscall and returns the errno Linux gives a file without the ability.
 
+// FSCtx says who performs a path operation: the process's root (nil:
+// the machine's root, as for a process that never called chroot) and
+// working directory, and its credentials: Cred are the file system ids
+// (effective uid and gid, supplementary groups), Real the real ones that
+// access(2) uses without AT_EACCESS.
+type FSCtx struct {
+	Root, Cwd  File
+	Cred, Real vfs.Cred
+}
+
 // FS performs path operations.
 type FS interface {
 	// Open opens path with Linux open(2) flags (O_CLOEXEC is the kernel's
 	// business and already removed) and creation mode (umask applied).
-	Open(at File, path string, flags int, mode uint32) (File, abi.Errno)
+	Open(c *FSCtx, at File, path string, flags int, mode uint32) (File, abi.Errno)
 	// Stat describes path; flags may hold AT_SYMLINK_NOFOLLOW.
-	Stat(at File, path string, flags int) (Stat, abi.Errno)
-	Readlink(at File, path string) (string, abi.Errno)
+	Stat(c *FSCtx, at File, path string, flags int) (Stat, abi.Errno)
+	Readlink(c *FSCtx, at File, path string) (string, abi.Errno)
 	// Access checks R_OK/W_OK/X_OK; flags may hold AT_EACCESS and
 	// AT_SYMLINK_NOFOLLOW.
-	Access(at File, path string, mode uint32, flags int) abi.Errno
-	Mkdir(at File, path string, mode uint32) abi.Errno
+	Access(c *FSCtx, at File, path string, mode uint32, flags int) abi.Errno
+	Mkdir(c *FSCtx, at File, path string, mode uint32) abi.Errno
 	// Unlink removes a file, or a directory with AT_REMOVEDIR.
-	Unlink(at File, path string, flags int) abi.Errno
+	Unlink(c *FSCtx, at File, path string, flags int) abi.Errno
 	// Rename takes renameat2 flags (RENAME_NOREPLACE, RENAME_EXCHANGE).
-	Rename(oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno
+	Rename(c *FSCtx, oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno
 	// SetAttr changes mode, owner, times or size of path (see Attr).
-	SetAttr(at File, path string, a *Attr, flags int) abi.Errno
+	SetAttr(c *FSCtx, at File, path string, a *Attr, flags int) abi.Errno
 	// Pipe creates a connected read/write pair.
 	Pipe() (r, w File, e abi.Errno)
 }
@@ -62,7 +75,24 @@ type DirFile interface {
 
 // SetAttrFile is a File whose attributes can be changed through the fd.
 type SetAttrFile interface {
-	SetAttr(a *Attr) abi.Errno
+	SetAttr(c *FSCtx, a *Attr) abi.Errno
+}
+
+// MountFS is an FS with a mount table (the VFS): mount(2), umount2(2)
+// and chroot(2) need it; without it they fail with EPERM.
+type MountFS interface {
+	// Mount attaches a file system of type fstype from source at target
+	// (MS_BIND, MS_REMOUNT and the per-mount MS_* flags as mount(2)).
+	Mount(c *FSCtx, source, target, fstype string, flags uint64) abi.Errno
+	Umount(c *FSCtx, target string, flags int) abi.Errno
+	// Chroot returns the new root directory for path.
+	Chroot(c *FSCtx, path string) (File, abi.Errno)
+}
+
+// PathFromFile is a File that can name itself as seen from a process
+// root (getcwd in a chroot).
+type PathFromFile interface {
+	PathFrom(root File) string
 }
 
 // SyncFile is a File with storage to flush; files without one succeed.
@@ -85,36 +115,18 @@ type Terminal interface {
 	GetWinsize() (rows, cols, xpix, ypix uint16, e abi.Errno)
 }
 
-// Timespec is a Linux struct timespec.
-type Timespec struct {
-	Sec  int64
-	Nsec int64
-}
-
-// Stat is the information struct stat and struct statx carry, in Linux
-// terms (mode bits and device numbers as Linux encodes them).
-type Stat struct {
-	Dev, Ino, Nlink, Rdev uint64
-	Mode, UID, GID        uint32
-	Size, Blksize, Blocks int64
-	Atime, Mtime, Ctime   Timespec
-	Btime                 Timespec // zero when unknown
-}
-
-// Attr selects attributes to change: only fields whose bit is set in
-// Valid are applied.
-type Attr struct {
-	Valid        uint32
-	Mode         uint32
-	UID, GID     uint32 // ^uint32(0) leaves one unchanged, as chown(2) does
-	Size         int64
-	Atime, Mtime Timespec // may hold UTIME_NOW / UTIME_OMIT in Nsec
-}
+// The attribute types are the VFS's, so files pass between the kernel and
+// the VFS without conversion.
+type (
+	Timespec = vfs.Timespec
+	Stat     = vfs.Stat
+	Attr     = vfs.Attr
+)
 
 // Attr.Valid bits.
 const (
-	AttrMode = 1 << iota
-	AttrOwner
-	AttrTimes
-	AttrSize
+	AttrMode  = vfs.AttrMode
+	AttrOwner = vfs.AttrOwner
+	AttrTimes = vfs.AttrTimes
+	AttrSize  = vfs.AttrSize
 )

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"github.com/blink-go/blink/fs"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -23,11 +24,25 @@ type Config struct {
 	MemMode mem.Mode
 	// DecodeCache keeps decoded blocks (off with -j).
 	DecodeCache bool
-	// FS resolves paths; nil means the host pass-through.
+	// FS resolves paths; nil means the VFS built by fs.NewDefault from
+	// Root and FSOptions. HostFS{} is the old host pass-through.
 	FS FS
+	// Root is the -C directory: the guest's "/" (overrides
+	// FSOptions.Root, Prefix and Overlays).
+	Root string
+	// FSOptions configure the default mount table (BLINK_PREFIX,
+	// BLINK_OVERLAYS, binds, /SystemRoot).
+	FSOptions fs.Options
 	// Stdio are the first process's descriptors 0, 1, 2; nil entries wrap
 	// the host's own.
 	Stdio [3]File
+	// Load maps programs for execve (package loader's Load, adapted by the
+	// CLI; the kernel does not import the loader). Exec's argument is used
+	// when nil.
+	Load LoadFunc
+	// MaxProcs bounds the live guest processes (fork then fails with
+	// EAGAIN); 0 means defaultMaxProcs.
+	MaxProcs int
 }
 
 // Kernel is one emulated Linux system: every guest process started by one
@@ -43,12 +58,19 @@ type Kernel struct {
 	// times continue the host's.
 	monoBase time.Duration
 
-	mu      sync.Mutex
-	nextPID int
-	procs   map[int]*Process
+	// mu is the kernel lock: PIDs, the process tree, groups and sessions,
+	// signal queues and dispositions, and process life cycles. Lock order:
+	// Kernel.mu before Process.mu before FDTable.mu.
+	mu         sync.Mutex
+	nextPID    int
+	procs      map[int]*Process
+	init       *Process   // the virtual PID 1
+	procExited *sync.Cond // on mu: broadcast when a process exits or is reaped
+	load       LoadFunc
+	maxProcs   int
 
 	// reported remembers which unsupported syscalls were logged already.
-	reported [len(syscallTable)]atomic.Bool
+	reported [numSyscalls]atomic.Bool
 }
 
 // New returns a kernel.
@@ -64,8 +86,22 @@ func New(cfg Config) *Kernel {
 		procs:    make(map[int]*Process),
 	}
 	if k.fs == nil {
-		k.fs = HostFS{}
+		var e abi.Errno
+		if k.fs, e = newDefaultFS(&cfg); e != 0 {
+			// Never fall back to the host's root: with -C that would be
+			// an escape. Every path operation reports the failure.
+			k.log.Printf("cannot build the file system (root %q): %v", cfg.Root, e)
+			k.fs = brokenFS{e}
+		}
 	}
+	k.procExited = sync.NewCond(&k.mu)
+	k.load = cfg.Load
+	k.maxProcs = cfg.MaxProcs
+	if k.maxProcs <= 0 {
+		k.maxProcs = defaultMaxProcs
+	}
+	k.init = newInit(k)
+	k.procs[1] = k.init
 	if !k.log.Enabled() {
 		k.strace = 0
 	}
@@ -123,3 +159,19 @@ func errnoOf(err error) abi.Errno {
 	}
 	return abi.EIO
 }
+
+// brokenFS answers every path operation with the error that kept the VFS
+// from being built.
+type brokenFS struct{ e abi.Errno }
+
+func (b brokenFS) Open(*FSCtx, File, string, int, uint32) (File, abi.Errno) { return nil, b.e }
+func (b brokenFS) Stat(*FSCtx, File, string, int) (Stat, abi.Errno)         { return Stat{}, b.e }
+func (b brokenFS) Readlink(*FSCtx, File, string) (string, abi.Errno)        { return "", b.e }
+func (b brokenFS) Access(*FSCtx, File, string, uint32, int) abi.Errno       { return b.e }
+func (b brokenFS) Mkdir(*FSCtx, File, string, uint32) abi.Errno             { return b.e }
+func (b brokenFS) Unlink(*FSCtx, File, string, int) abi.Errno               { return b.e }
+func (b brokenFS) Rename(*FSCtx, File, string, File, string, uint32) abi.Errno {
+	return b.e
+}
+func (b brokenFS) SetAttr(*FSCtx, File, string, *Attr, int) abi.Errno { return b.e }
+func (b brokenFS) Pipe() (File, File, abi.Errno)                      { return HostFS{}.Pipe() }
