@@ -1,0 +1,166 @@
+package rootfs
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Meta is what the tarball says about one file and the host may be unable
+// to store: owner, full mode, file type and device numbers. The fake-root
+// layer serves these to the guest.
+type Meta struct {
+	Type         byte   // TypeReg, TypeDir, ...
+	Mode         uint32 // permission bits plus setuid, setgid and sticky (07777)
+	Uid, Gid     int
+	Major, Minor uint32 // device numbers of TypeChar and TypeBlock
+	// Link is a symlink's target, verbatim, or for TypeHardlink the
+	// absolute in-root path of the file it links to (same host inode).
+	Link string
+}
+
+// Meta types, as `ls -l` prints them.
+const (
+	TypeReg      byte = '-'
+	TypeDir      byte = 'd'
+	TypeSymlink  byte = 'l'
+	TypeHardlink byte = 'h'
+	TypeChar     byte = 'c'
+	TypeBlock    byte = 'b'
+	TypeFifo     byte = 'p'
+)
+
+// metaHeader opens every metadata file; the number is the format version.
+const metaHeader = "blink-rootfs-meta 1"
+
+// MetaPath is where the metadata of an unpacked root lives: beside it, so
+// the guest can neither see nor change it.
+func MetaPath(root string) string { return filepath.Clean(root) + ".meta" }
+
+// WriteMetadata stores m in the format LoadMetadata reads: a header line,
+// then one line per path, sorted:
+//
+//	TYPE MODE UID GID MAJOR MINOR PATH [LINK]
+//
+// TYPE is one character (- d l h c b p), MODE is octal, PATH is absolute
+// inside the root. PATH and LINK are written bare when they consist of
+// printable ASCII without spaces, quotes or backslashes, else as Go quoted
+// strings. Example: `- 0640 0 42 0 0 /etc/shadow`.
+func WriteMetadata(w io.Writer, m map[string]Meta) error {
+	paths := make([]string, 0, len(m))
+	for p := range m {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, metaHeader)
+	for _, p := range paths {
+		e := m[p]
+		fmt.Fprintf(bw, "%c %04o %d %d %d %d %s", e.Type, e.Mode, e.Uid, e.Gid, e.Major, e.Minor, metaQuote(p))
+		if e.Link != "" {
+			bw.WriteString(" " + metaQuote(e.Link))
+		}
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
+func metaQuote(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '\\' {
+			return strconv.Quote(s)
+		}
+	}
+	if s == "" {
+		return `""`
+	}
+	return s
+}
+
+// metaField splits off one bare or quoted field.
+func metaField(s string) (field, rest string, err error) {
+	if strings.HasPrefix(s, `"`) {
+		q, err := strconv.QuotedPrefix(s)
+		if err != nil {
+			return "", "", err
+		}
+		field, err = strconv.Unquote(q)
+		return field, strings.TrimPrefix(s[len(q):], " "), err
+	}
+	field, rest, _ = strings.Cut(s, " ")
+	return field, rest, nil
+}
+
+// ReadMetadata parses the format WriteMetadata writes.
+func ReadMetadata(r io.Reader) (map[string]Meta, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	if !sc.Scan() || sc.Text() != metaHeader {
+		return nil, errors.New("not a blink rootfs metadata file (bad header)")
+	}
+	m := map[string]Meta{}
+	for line := 2; sc.Scan(); line++ {
+		var e Meta
+		var typ string
+		text := sc.Text()
+		f := strings.SplitN(text, " ", 7)
+		if len(f) != 7 || len(f[0]) != 1 {
+			return nil, fmt.Errorf("metadata line %d: malformed", line)
+		}
+		typ = f[0]
+		mode, err1 := strconv.ParseUint(f[1], 8, 32)
+		uid, err2 := strconv.Atoi(f[2])
+		gid, err3 := strconv.Atoi(f[3])
+		maj, err4 := strconv.ParseUint(f[4], 10, 32)
+		min, err5 := strconv.ParseUint(f[5], 10, 32)
+		if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+			return nil, fmt.Errorf("metadata line %d: malformed number", line)
+		}
+		e.Type, e.Mode, e.Uid, e.Gid, e.Major, e.Minor = typ[0], uint32(mode), uid, gid, uint32(maj), uint32(min)
+		p, rest, err := metaField(f[6])
+		if err == nil && rest != "" {
+			e.Link, rest, err = metaField(rest)
+		}
+		if err != nil || rest != "" || !strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("metadata line %d: malformed path", line)
+		}
+		m[p] = e
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading metadata: %w", err)
+	}
+	return m, nil
+}
+
+// LoadMetadata reads the metadata recorded when root was unpacked, keyed by
+// absolute in-root path ("/", "/etc/shadow").
+func LoadMetadata(root string) (map[string]Meta, error) {
+	f, err := os.Open(MetaPath(root))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := ReadMetadata(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", MetaPath(root), err)
+	}
+	return m, nil
+}
+
+func writeMetadataFile(root string, m map[string]Meta) error {
+	f, err := os.OpenFile(MetaPath(root), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	err = WriteMetadata(f, m)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
