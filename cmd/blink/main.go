@@ -31,6 +31,9 @@ func main() {
 }
 
 func run(args []string) int {
+	if status, ok := imageCommand(args); ok {
+		return status
+	}
 	o, err := parseArgs(args)
 	if err != nil {
 		if errors.Is(err, errUsage) {
@@ -42,6 +45,7 @@ func run(args []string) int {
 	}
 	if o.help {
 		fmt.Print(usage)
+		fmt.Print(imagesUsage)
 		return 0
 	}
 	if o.version {
@@ -51,6 +55,12 @@ func run(args []string) int {
 	log := klog.New(o.logPath, o.logStderr)
 	defer log.Close()
 
+	if o.root != "" {
+		if o.root, err = resolveRoot(o.root); err != nil {
+			fmt.Fprintf(os.Stderr, "blink: %s\n", oneLine(err.Error()))
+			return exitCannotRun
+		}
+	}
 	mode := mem.Linear
 	if o.virtualMem {
 		mode = mem.Virtual
