@@ -32,7 +32,7 @@ var features = []feature{
 	{"FXSR", 1, regEDX, 24, true, "FXSAVE/FXRSTOR (core/vec)"},
 	{"SSE", 1, regEDX, 25, true, "core/vec"},
 	{"SSE2", 1, regEDX, 26, true, "core/vec"},
-	{"SSE3", 1, regECX, 0, false, "follow-up: enable when core/vec implements it"},
+	{"SSE3", 1, regECX, 0, true, "core/vec (ADDSUB, HADD/HSUB, MOVxDUP, LDDQU, FISTTP; MONITOR is its own bit)"},
 	{"SSSE3", 1, regECX, 9, false, "follow-up: enable when core/vec implements it"},
 	{"CX16", 1, regECX, 13, true, "CMPXCHG16B"},
 	{"SSE4.1", 1, regECX, 19, false, "follow-up: enable when core/vec implements it"},

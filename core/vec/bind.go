@@ -97,6 +97,11 @@ func init() {
 		def(op, pF3, fpSS, code)
 		def(op, pF2, fpSD, code)
 	}
+	// Hot binary64 handlers (ssefast.go), same Aux for their fallback.
+	for op, h := range map[uint8][2]x86.Handler{0x58: {addPD, addSD}, 0x5c: {subPD, subSD}, 0x59: {mulPD, mulSD}, 0x5e: {divPD, divSD}} {
+		def(op, p66, h[0], tab0F[op][p66].aux)
+		def(op, pF2, h[1], tab0F[op][pF2].aux)
+	}
 	def(0xc2, pNone, cmpPS, 0)
 	def(0xc2, p66, cmpPD, 0)
 	def(0xc2, pF3, cmpSS, 0)
@@ -178,6 +183,9 @@ func init() {
 	def(0xf5, p66, pmaddwd, 0)
 	def(0xf6, p66, psadbw, 0)
 	defRM(0x77, pNone, emms, emms, 0)
+
+	initMMX()
+	initSSE3()
 }
 
 // Bind returns the handler for a vector or x87 instruction, or nil when
@@ -223,10 +231,18 @@ func Bind(in *x86.Inst) x86.Handler {
 
 // bindShiftImm binds the 66 0F 71-73 shift-by-immediate groups.
 func bindShiftImm(in *x86.Inst, p int) x86.Handler {
-	if p != p66 || in.Mod != 3 {
+	if p != p66 && p != pNone || in.Mod != 3 {
 		return nil
 	}
 	size := uint8(2) << (in.Opcode() - 0x71)
+	if p == pNone { // MMX: no whole-register byte shifts
+		switch d := in.Reg & 7; {
+		case d == 2 || d == 6 || d == 4 && size != 8:
+			in.Aux = size | [8]uint8{2: shRL, 4: shRA, 6: shLL}[d]<<4
+			return mmxShiftImm
+		}
+		return nil
+	}
 	switch in.Reg & 7 {
 	case 2:
 		in.Aux = size | shRL<<4

@@ -14,8 +14,8 @@ const mxcsrMask = 0xffff
 
 // fxImage fills the 512-byte FXSAVE image. With rexw (FXSAVE64) the FPU
 // instruction and data pointers are 64-bit; otherwise they are 32-bit
-// offsets followed by the (zero) selectors. Bytes 464..511 are left as they
-// were, as hardware leaves them for software.
+// offsets followed by the (zero) selectors. Bytes 416..511 are left as they
+// were, as hardware leaves them (the host test checks it).
 func fxImage(m *x86.Machine, b []byte, rexw bool) {
 	f := &m.FPU
 	le := binary.LittleEndian
@@ -51,7 +51,6 @@ func fxImage(m *x86.Machine, b []byte, rexw bool) {
 		le.PutUint64(b[160+16*i:], m.XMM[i][0])
 		le.PutUint64(b[168+16*i:], m.XMM[i][1])
 	}
-	clear(b[416:464])
 }
 
 // fxLoad restores state from an FXSAVE image. It reports false, changing

@@ -9,25 +9,35 @@ import "github.com/blink-go/blink/core/x86"
 // forms differ in more than the source, are bound separately.
 
 // srcA reads a 128-bit source that legacy SSE requires to be 16-byte aligned.
+// It is a wrapper small enough to inline around srcA2, because Go returns
+// an array in memory but two words in registers: a handler that stores the
+// array with two 8-byte writes and reloads it as one 16-byte value stalls
+// on store forwarding.
 func srcA(m *x86.Machine, in *x86.Inst) x86.XMM {
-	if in.Mod == 3 {
-		return m.XMM[in.RM]
-	}
-	a := m.EA(in)
-	if a&15 != 0 {
-		x86.Raise(x86.ExGP)
-	}
-	lo, hi := m.Mem.Read128(a)
+	lo, hi := srcA2(m, in)
 	return x86.XMM{lo, hi}
+}
+
+func srcA2(m *x86.Machine, in *x86.Inst) (lo, hi uint64) {
+	if in.Mod == 3 {
+		x := &m.XMM[in.RM]
+		return x[0], x[1]
+	}
+	return m.Mem.Read128(alignedEA(m, in))
 }
 
 // srcU reads a 128-bit source with no alignment requirement.
 func srcU(m *x86.Machine, in *x86.Inst) x86.XMM {
-	if in.Mod == 3 {
-		return m.XMM[in.RM]
-	}
-	lo, hi := m.Mem.Read128(m.EA(in))
+	lo, hi := srcU2(m, in)
 	return x86.XMM{lo, hi}
+}
+
+func srcU2(m *x86.Machine, in *x86.Inst) (lo, hi uint64) {
+	if in.Mod == 3 {
+		x := &m.XMM[in.RM]
+		return x[0], x[1]
+	}
+	return m.Mem.Read128(m.EA(in))
 }
 
 // src64 reads the low quadword of the source (scalar double, MOVQ).
@@ -61,13 +71,19 @@ func gprSrc(m *x86.Machine, in *x86.Inst) uint64 {
 }
 
 // alignedEA returns the address of a 16-byte aligned memory operand.
+// It inlines into the move handlers, with the fault out of line.
 func alignedEA(m *x86.Machine, in *x86.Inst) uint64 {
 	a := m.EA(in)
 	if a&15 != 0 {
-		x86.Raise(x86.ExGP)
+		misaligned()
 	}
 	return a
 }
+
+// misaligned raises the #GP of a misaligned legacy SSE memory operand.
+//
+//go:noinline
+func misaligned() { x86.Raise(x86.ExGP) }
 
 // Element access on the two little-endian lanes, independent of host order.
 

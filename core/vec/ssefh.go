@@ -6,14 +6,34 @@ import "github.com/blink-go/blink/core/x86"
 // the op), compares and conversions. Every lane is computed before MXCSR is
 // updated and before the destination is written (see sseCommit).
 
+//
+// In the default environment (see ssefast.go) every exception is masked,
+// so a fast lane's flags merge straight into MXCSR; a packed instruction
+// takes the fast path only when all its lanes do.
+
 func fpPS(m *x86.Machine, in *x86.Inst) {
 	s := srcA(m, in)
 	d := &m.XMM[in.Reg]
 	mx := m.MXCSR
 	var r x86.XMM
 	var fl uint32
+	if mx&mxFastMask == mxFastWant {
+		ok := true
+		for i := 0; i < 4 && ok; i++ {
+			var v, f uint32
+			v, f, ok = fast32(in.Aux, getD(d, i), getD(&s, i), mx)
+			setD(&r, i, v)
+			fl |= f
+		}
+		if ok {
+			m.MXCSR = mx | fl
+			*d = r
+			return
+		}
+		fl = 0
+	}
 	for i := 0; i < 4; i++ {
-		v, f := arith32(in.Aux, getD(d, i), getD(&s, i), mx)
+		v, f := soft32(in.Aux, getD(d, i), getD(&s, i), mx)
 		setD(&r, i, v)
 		fl |= f
 	}
@@ -21,12 +41,22 @@ func fpPS(m *x86.Machine, in *x86.Inst) {
 	*d = r
 }
 
-func fpPD(m *x86.Machine, in *x86.Inst) {
-	s := srcA(m, in)
+func fpPD(m *x86.Machine, in *x86.Inst) { fpPDSrc(m, in, srcA(m, in)) }
+
+func fpPDSrc(m *x86.Machine, in *x86.Inst, s x86.XMM) {
 	d := &m.XMM[in.Reg]
 	mx := m.MXCSR
-	r0, f0 := arith64(in.Aux, d[0], s[0], mx)
-	r1, f1 := arith64(in.Aux, d[1], s[1], mx)
+	if mx&mxFastMask == mxFastWant {
+		r0, f0, ok0 := fast64(in.Aux, d[0], s[0], mx)
+		r1, f1, ok1 := fast64(in.Aux, d[1], s[1], mx)
+		if ok0 && ok1 {
+			m.MXCSR = mx | f0 | f1
+			d[0], d[1] = r0, r1
+			return
+		}
+	}
+	r0, f0 := soft64(in.Aux, d[0], s[0], mx)
+	r1, f1 := soft64(in.Aux, d[1], s[1], mx)
 	sseCommit(m, f0|f1)
 	d[0], d[1] = r0, r1
 }
@@ -39,10 +69,19 @@ func fpSS(m *x86.Machine, in *x86.Inst) {
 	d[0] = d[0]&^0xffffffff | uint64(r)
 }
 
-func fpSD(m *x86.Machine, in *x86.Inst) {
-	s := src64(m, in)
+func fpSD(m *x86.Machine, in *x86.Inst) { fpSDSrc(m, in, src64(m, in)) }
+
+func fpSDSrc(m *x86.Machine, in *x86.Inst, s uint64) {
 	d := &m.XMM[in.Reg]
-	r, fl := arith64(in.Aux, d[0], s, m.MXCSR)
+	mx := m.MXCSR
+	if mx&mxFastMask == mxFastWant {
+		if r, fl, ok := fast64(in.Aux, d[0], s, mx); ok {
+			m.MXCSR = mx | fl
+			d[0] = r
+			return
+		}
+	}
+	r, fl := soft64(in.Aux, d[0], s, mx)
 	sseCommit(m, fl)
 	d[0] = r
 }

@@ -170,6 +170,16 @@ func sseDenorm(a, b *unp) uint32 {
 
 // arith64 computes one binary64 lane of op (a = destination/first source).
 func arith64(op uint8, a, b uint64, mx uint32) (uint64, uint32) {
+	if mx&mxFastMask == mxFastWant {
+		if r, fl, ok := fast64(op, a, b, mx); ok {
+			return r, fl
+		}
+	}
+	return soft64(op, a, b, mx)
+}
+
+// soft64 is arith64 on the soft-float, for every environment and operand.
+func soft64(op uint8, a, b uint64, mx uint32) (uint64, uint32) {
 	daz := mx&mxDAZ != 0
 	ua, ub := unpack64(a, daz), unpack64(b, daz)
 	if op == opSqrt {
@@ -208,6 +218,16 @@ func arith64(op uint8, a, b uint64, mx uint32) (uint64, uint32) {
 
 // arith32 computes one binary32 lane of op.
 func arith32(op uint8, a, b uint32, mx uint32) (uint32, uint32) {
+	if mx&mxFastMask == mxFastWant {
+		if r, fl, ok := fast32(op, a, b, mx); ok {
+			return r, fl
+		}
+	}
+	return soft32(op, a, b, mx)
+}
+
+// soft32 is arith32 on the soft-float.
+func soft32(op uint8, a, b uint32, mx uint32) (uint32, uint32) {
 	daz := mx&mxDAZ != 0
 	ua, ub := unpack32(a, daz), unpack32(b, daz)
 	if op == opSqrt {

@@ -134,4 +134,8 @@ func shufpd(m *x86.Machine, in *x86.Inst) {
 func andnps(m *x86.Machine, in *x86.Inst) { pandn(m, in) }
 
 // emms empties the x87 tag word after MMX code.
-func emms(m *x86.Machine, in *x86.Inst) { m.FPU.Tag = 0xffff }
+func emms(m *x86.Machine, in *x86.Inst) {
+	mmxPending(m)
+	m.FPU.Top = 0
+	m.FPU.Tag = 0xffff
+}

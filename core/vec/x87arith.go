@@ -144,7 +144,9 @@ func fcom(m *x86.Machine, in *x86.Inst) {
 		m.FPU.SW &^= swC1
 	}
 	if write {
-		if in.Aux&auxCmpEfl != 0 {
+		// auxCmpEfl shares its bit with the memory kinds: only the
+		// register forms (FCOMI & co.) write EFLAGS.
+		if in.Mod == 3 && in.Aux&auxCmpEfl != 0 {
 			var f uint64
 			if cc&swC3 != 0 {
 				f |= x86.FlagZF

@@ -278,9 +278,13 @@ func fnstsw(m *x86.Machine, in *x86.Inst) { m.Mem.Write16(m.EA(in), fsw(m)) }
 func fnstcw(m *x86.Machine, in *x86.Inst) { m.Mem.Write16(m.EA(in), m.FPU.CW) }
 
 func fldcw(m *x86.Machine, in *x86.Inst) {
-	m.FPU.CW = m.Mem.Read16(m.EA(in)) | 0x40 // bit 6 reads as one
+	m.FPU.CW = cwLoad(m.Mem.Read16(m.EA(in)))
 	updateES(m)
 }
+
+// cwLoad is a control word as loaded by FLDCW, FLDENV and FRSTOR: the
+// reserved bits 7 and 13-15 read as zero and bit 6 as one (host-checked).
+func cwLoad(v uint16) uint16 { return v&0x1f3f | 0x40 }
 
 // updateES recomputes ES/B after the control or status word changed.
 func updateES(m *x86.Machine) {
@@ -335,10 +339,10 @@ func envLoad(m *x86.Machine, b []byte, o16 bool) {
 	le := binary.LittleEndian
 	var sw, tw uint16
 	if o16 {
-		f.CW, sw, tw = le.Uint16(b[0:]), le.Uint16(b[2:]), le.Uint16(b[4:])
+		f.CW, sw, tw = cwLoad(le.Uint16(b[0:])), le.Uint16(b[2:]), le.Uint16(b[4:])
 		f.IP, f.FOP, f.DP = uint64(le.Uint16(b[6:])), le.Uint16(b[8:])&0x7ff, uint64(le.Uint16(b[10:]))
 	} else {
-		f.CW, sw, tw = le.Uint16(b[0:]), le.Uint16(b[4:]), le.Uint16(b[8:])
+		f.CW, sw, tw = cwLoad(le.Uint16(b[0:])), le.Uint16(b[4:]), le.Uint16(b[8:])
 		f.IP, f.FOP, f.DP = uint64(le.Uint32(b[12:])), uint16(le.Uint32(b[16:])>>16)&0x7ff, uint64(le.Uint32(b[20:]))
 	}
 	f.Top = uint8(sw >> 11 & 7)
