@@ -710,6 +710,7 @@ func incr[T word](m *x86.Machine, in *x86.Inst) {
 	a := rmReg[T](m, in)
 	r := a + 1
 	setReg(m, in.RM, in.Rex, r)
+	keepCF(&m.Fl)
 	m.Fl.Set(x86.LazyInc, size[T](), uint64(a), 1, uint64(r), 0)
 }
 
@@ -718,6 +719,7 @@ func incm[T word](m *x86.Machine, in *x86.Inst) {
 	a := load[T](m, ea)
 	r := a + 1
 	store(m, ea, r)
+	keepCF(&m.Fl)
 	m.Fl.Set(x86.LazyInc, size[T](), uint64(a), 1, uint64(r), 0)
 }
 
@@ -727,6 +729,7 @@ func incl[T word](m *x86.Machine, in *x86.Inst) {
 		a := load[T](m, ea)
 		r := a + 1
 		if cas(m, ea, a, r) {
+			keepCF(&m.Fl)
 			m.Fl.Set(x86.LazyInc, size[T](), uint64(a), 1, uint64(r), 0)
 			return
 		}
@@ -737,6 +740,7 @@ func decr[T word](m *x86.Machine, in *x86.Inst) {
 	a := rmReg[T](m, in)
 	r := a - 1
 	setReg(m, in.RM, in.Rex, r)
+	keepCF(&m.Fl)
 	m.Fl.Set(x86.LazyDec, size[T](), uint64(a), 1, uint64(r), 0)
 }
 
@@ -745,6 +749,7 @@ func decm[T word](m *x86.Machine, in *x86.Inst) {
 	a := load[T](m, ea)
 	r := a - 1
 	store(m, ea, r)
+	keepCF(&m.Fl)
 	m.Fl.Set(x86.LazyDec, size[T](), uint64(a), 1, uint64(r), 0)
 }
 
@@ -754,6 +759,7 @@ func decl[T word](m *x86.Machine, in *x86.Inst) {
 		a := load[T](m, ea)
 		r := a - 1
 		if cas(m, ea, a, r) {
+			keepCF(&m.Fl)
 			m.Fl.Set(x86.LazyDec, size[T](), uint64(a), 1, uint64(r), 0)
 			return
 		}

@@ -56,8 +56,8 @@ var binforms = []struct{ name, body string }{
 }
 
 var unops = []op{
-	{"inc", "", "a + 1", "m.Fl.Set(x86.LazyInc, size[T](), uint64(a), 1, uint64(r), 0)", true},
-	{"dec", "", "a - 1", "m.Fl.Set(x86.LazyDec, size[T](), uint64(a), 1, uint64(r), 0)", true},
+	{"inc", "", "a + 1", "keepCF(&m.Fl)\n m.Fl.Set(x86.LazyInc, size[T](), uint64(a), 1, uint64(r), 0)", true},
+	{"dec", "", "a - 1", "keepCF(&m.Fl)\n m.Fl.Set(x86.LazyDec, size[T](), uint64(a), 1, uint64(r), 0)", true},
 	{"not", "", "^a", "", true},
 	{"neg", "", "-a", "m.Fl.Set(x86.LazySub, size[T](), 0, uint64(a), uint64(r), 0)", true},
 }

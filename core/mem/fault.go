@@ -1,11 +1,25 @@
 package mem
 
-import "github.com/blink-go/blink/core/abi"
+import (
+	"runtime"
+
+	"github.com/blink-go/blink/core/abi"
+)
+
+// PreciseHostFaults reports whether the Addr() of a host fault is the exact
+// faulting byte. s390x hardware reports only the page (the translation-
+// exception address has its low 12 bits cleared, and Linux passes it on as
+// si_addr), so there HostFault yields the guest page of a Linear-mode fault:
+// SMC detection and the SEGV_MAPERR/SEGV_ACCERR choice are unaffected, but
+// an engine that wants a byte-exact si_addr must recompute it (e.g. by
+// replaying the access through the checked slow path).
+const PreciseHostFaults = runtime.GOARCH != "s390x"
 
 // HostFault maps the address of a host fault (the Addr() of the runtime
 // error raised under debug.SetPanicOnFault) back to a guest address. ok is
 // false when the fault is not inside this Space's reservation, which means
-// it is a genuine emulator bug and must not be turned into a SIGSEGV.
+// it is a genuine emulator bug and must not be turned into a SIGSEGV. See
+// PreciseHostFaults for hosts that report only the page.
 func (s *Space) HostFault(addr uintptr) (guest uint64, ok bool) {
 	if s.base == nil {
 		return 0, false

@@ -146,11 +146,22 @@ func writeCode(t *testing.T, s *Space, a uint64, v uint8) {
 			return
 		}
 		g, ok := s.HostFault(addr)
-		if !ok || g != a || !s.HandleCodeWrite(g) {
+		if !ok || !sameFault(g, a) || !s.HandleCodeWrite(g) {
 			t.Fatalf("host fault at %#x -> %#x %v", addr, g, ok)
 		}
 	}
 	t.Fatal("store kept faulting")
+}
+
+var sink64 uint64
+
+// sameFault reports whether HostFault's answer g matches the guest address
+// want, to the page on hosts without precise fault addresses.
+func sameFault(g, want uint64) bool {
+	if PreciseHostFaults {
+		return g == want
+	}
+	return g == want&^pageMask
 }
 
 func TestLinearHostFault(t *testing.T) {
@@ -160,10 +171,10 @@ func TestLinearHostFault(t *testing.T) {
 	var addr uintptr
 	func() {
 		defer func() { addr = recover().(interface{ Addr() uintptr }).Addr() }()
-		s.Read64(a + 16)
+		sink64 = s.Read64(a + 16) // a discarded load may be optimised away
 	}()
 	g, ok := s.HostFault(addr)
-	if f := s.FaultFor(g, false); !ok || g != a+16 || f.Code != abi.SEGV_ACCERR || s.HandleCodeWrite(g) {
+	if f := s.FaultFor(g, false); !ok || !sameFault(g, a+16) || f.Code != abi.SEGV_ACCERR || s.HandleCodeWrite(g) {
 		t.Fatalf("%#x %v %+v", g, ok, f)
 	}
 	if f := s.FaultFor(0x1000, true); f.Code != abi.SEGV_MAPERR {
@@ -263,7 +274,7 @@ func TestBrk(t *testing.T) {
 				}
 			}
 			s.Write8(0x801fff, 1)
-			if f := catchS(s, func() { s.Read8(0x802000) }); f == nil {
+			if f := catchS(s, func() { sink64 = uint64(s.Read8(0x802000)) }); f == nil {
 				t.Fatal("shrunk heap still mapped")
 			}
 			mustMap(t, s, 0x900000, pageSize, RW, FX)
@@ -322,9 +333,10 @@ func TestNoLeaks(t *testing.T) {
 		}
 		return n
 	}
+	// 100 rounds show any per-round leak and keep the test quick under qemu-user.
 	for _, m := range modes {
 		fds, maps := countFDs(), countMaps()
-		for i := 0; i < 1000; i++ {
+		for i := 0; i < 100; i++ {
 			s, _ := New(Options{Mode: m, Reserve: 1 << 30})
 			a, _ := s.Map(0, pageSize, RW, abi.MAP_SHARED|abi.MAP_ANONYMOUS, nil, 0)
 			s.Write8(a, 1)
@@ -372,7 +384,7 @@ func TestRemapContents(t *testing.T) {
 			if err != 0 || b == a || s.Read64(b+pageSize+8) != 42 || s.Read64(b+3*pageSize) != 0 {
 				t.Fatalf("moved %#x %v", b, err)
 			}
-			if f := catchS(s, func() { s.Read8(a) }); f == nil || f.Code != abi.SEGV_MAPERR {
+			if f := catchS(s, func() { sink64 = uint64(s.Read8(a)) }); f == nil || f.Code != abi.SEGV_MAPERR {
 				t.Fatal("old range still mapped")
 			}
 		})

@@ -1,3 +1,10 @@
+// The oracle is the x86-64 Linux kernel itself: other architectures differ
+// in the mmap syscall ABI (s390x passes a struct), in PROT_* bits (arm64's
+// PROT_BTI is 0x10), and under qemu-user the "host" would be qemu's own
+// emulation of mmap and /proc/self/maps, which diverges from Linux.
+
+//go:build amd64
+
 package mem
 
 import (
@@ -120,13 +127,6 @@ func guestMaps(s *Space) []string {
 	}
 	return out
 }
-
-const (
-	P  = pageSize
-	RW = ProtRead | ProtWrite
-	R  = ProtRead
-	FX = anonPriv | abi.MAP_FIXED
-)
 
 var oracleSeqs = map[string][]mop{
 	"map args": {

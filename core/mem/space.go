@@ -250,46 +250,28 @@ func (s *Space) Read8(a uint64) uint8 {
 	if a < s.end1 {
 		return *(*uint8)(s.host(a))
 	}
-	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift {
-		return e.data[a&pageMask]
-	}
-	return s.span(a, false)[0]
+	return s.read8Slow(a)
 }
 
 func (s *Space) Read16(a uint64) uint16 {
 	if a < s.end2 {
 		return binary.LittleEndian.Uint16((*[2]byte)(s.host(a))[:])
 	}
-	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-2 {
-		return binary.LittleEndian.Uint16(e.data[a&pageMask:])
-	}
-	var b [2]byte
-	s.loadSlow(a, b[:])
-	return binary.LittleEndian.Uint16(b[:])
+	return s.read16Slow(a)
 }
 
 func (s *Space) Read32(a uint64) uint32 {
 	if a < s.end4 {
 		return binary.LittleEndian.Uint32((*[4]byte)(s.host(a))[:])
 	}
-	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-4 {
-		return binary.LittleEndian.Uint32(e.data[a&pageMask:])
-	}
-	var b [4]byte
-	s.loadSlow(a, b[:])
-	return binary.LittleEndian.Uint32(b[:])
+	return s.read32Slow(a)
 }
 
 func (s *Space) Read64(a uint64) uint64 {
 	if a < s.end8 {
 		return binary.LittleEndian.Uint64((*[8]byte)(s.host(a))[:])
 	}
-	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-8 {
-		return binary.LittleEndian.Uint64(e.data[a&pageMask:])
-	}
-	var b [8]byte
-	s.loadSlow(a, b[:])
-	return binary.LittleEndian.Uint64(b[:])
+	return s.read64Slow(a)
 }
 
 func (s *Space) Read128(a uint64) (lo, hi uint64) {
@@ -297,13 +279,7 @@ func (s *Space) Read128(a uint64) (lo, hi uint64) {
 		p := (*[16]byte)(s.host(a))
 		return binary.LittleEndian.Uint64(p[:8]), binary.LittleEndian.Uint64(p[8:])
 	}
-	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-16 {
-		p := e.data[a&pageMask:]
-		return binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[8:])
-	}
-	var b [16]byte
-	s.loadSlow(a, b[:])
-	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+	return s.read128Slow(a)
 }
 
 func (s *Space) Write8(a uint64, v uint8) {
@@ -311,11 +287,7 @@ func (s *Space) Write8(a uint64, v uint8) {
 		*(*uint8)(s.host(a)) = v
 		return
 	}
-	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift {
-		e.data[a&pageMask] = v
-		return
-	}
-	s.span(a, true)[0] = v
+	s.write8Slow(a, v)
 }
 
 func (s *Space) Write16(a uint64, v uint16) {
@@ -323,13 +295,7 @@ func (s *Space) Write16(a uint64, v uint16) {
 		binary.LittleEndian.PutUint16((*[2]byte)(s.host(a))[:], v)
 		return
 	}
-	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-2 {
-		binary.LittleEndian.PutUint16(e.data[a&pageMask:], v)
-		return
-	}
-	var b [2]byte
-	binary.LittleEndian.PutUint16(b[:], v)
-	s.storeSlow(a, b[:])
+	s.write16Slow(a, v)
 }
 
 func (s *Space) Write32(a uint64, v uint32) {
@@ -337,13 +303,7 @@ func (s *Space) Write32(a uint64, v uint32) {
 		binary.LittleEndian.PutUint32((*[4]byte)(s.host(a))[:], v)
 		return
 	}
-	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-4 {
-		binary.LittleEndian.PutUint32(e.data[a&pageMask:], v)
-		return
-	}
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], v)
-	s.storeSlow(a, b[:])
+	s.write32Slow(a, v)
 }
 
 func (s *Space) Write64(a uint64, v uint64) {
@@ -351,13 +311,7 @@ func (s *Space) Write64(a uint64, v uint64) {
 		binary.LittleEndian.PutUint64((*[8]byte)(s.host(a))[:], v)
 		return
 	}
-	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-8 {
-		binary.LittleEndian.PutUint64(e.data[a&pageMask:], v)
-		return
-	}
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], v)
-	s.storeSlow(a, b[:])
+	s.write64Slow(a, v)
 }
 
 func (s *Space) Write128(a uint64, lo, hi uint64) {
@@ -367,6 +321,108 @@ func (s *Space) Write128(a uint64, lo, hi uint64) {
 		binary.LittleEndian.PutUint64(p[8:], hi)
 		return
 	}
+	s.write128Slow(a, lo, hi)
+}
+
+// The slow halves below are kept out of line so that the linear-mode
+// checks above fit the compiler's inlining budget: a guest load or store
+// in Linear mode is then one compare and one host access inside the
+// handler. They serve Virtual mode (TLB, then page-table walk), addresses
+// above the reservation, and accesses that cross the reservation's end.
+
+//go:noinline
+func (s *Space) read8Slow(a uint64) uint8 {
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift {
+		return e.data[a&pageMask]
+	}
+	return s.span(a, false)[0]
+}
+
+//go:noinline
+func (s *Space) read16Slow(a uint64) uint16 {
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-2 {
+		return binary.LittleEndian.Uint16(e.data[a&pageMask:])
+	}
+	var b [2]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint16(b[:])
+}
+
+//go:noinline
+func (s *Space) read32Slow(a uint64) uint32 {
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-4 {
+		return binary.LittleEndian.Uint32(e.data[a&pageMask:])
+	}
+	var b [4]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint32(b[:])
+}
+
+//go:noinline
+func (s *Space) read64Slow(a uint64) uint64 {
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-8 {
+		return binary.LittleEndian.Uint64(e.data[a&pageMask:])
+	}
+	var b [8]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+//go:noinline
+func (s *Space) read128Slow(a uint64) (lo, hi uint64) {
+	if e := s.rtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-16 {
+		p := e.data[a&pageMask:]
+		return binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[8:])
+	}
+	var b [16]byte
+	s.loadSlow(a, b[:])
+	return binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+}
+
+//go:noinline
+func (s *Space) write8Slow(a uint64, v uint8) {
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift {
+		e.data[a&pageMask] = v
+		return
+	}
+	s.span(a, true)[0] = v
+}
+
+//go:noinline
+func (s *Space) write16Slow(a uint64, v uint16) {
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-2 {
+		binary.LittleEndian.PutUint16(e.data[a&pageMask:], v)
+		return
+	}
+	var b [2]byte
+	binary.LittleEndian.PutUint16(b[:], v)
+	s.storeSlow(a, b[:])
+}
+
+//go:noinline
+func (s *Space) write32Slow(a uint64, v uint32) {
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-4 {
+		binary.LittleEndian.PutUint32(e.data[a&pageMask:], v)
+		return
+	}
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], v)
+	s.storeSlow(a, b[:])
+}
+
+//go:noinline
+func (s *Space) write64Slow(a uint64, v uint64) {
+	if e := s.wtlb[(a>>pageShift)&tlbMask].Load(); e.vpn == a>>pageShift && a&pageMask <= pageSize-8 {
+		binary.LittleEndian.PutUint64(e.data[a&pageMask:], v)
+		return
+	}
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	s.storeSlow(a, b[:])
+}
+
+//go:noinline
+func (s *Space) write128Slow(a uint64, lo, hi uint64) {
 	var b [16]byte
 	binary.LittleEndian.PutUint64(b[:8], lo)
 	binary.LittleEndian.PutUint64(b[8:], hi)

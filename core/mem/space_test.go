@@ -69,6 +69,13 @@ func mustMap(t testing.TB, s *Space, addr, n uint64, prot, flags int) uint64 {
 
 const anonPriv = abi.MAP_PRIVATE | abi.MAP_ANONYMOUS
 
+const (
+	P  = pageSize
+	RW = ProtRead | ProtWrite
+	R  = ProtRead
+	FX = anonPriv | abi.MAP_FIXED
+)
+
 func TestReadWriteRoundTrip(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.String(), func(t *testing.T) {

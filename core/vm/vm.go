@@ -70,6 +70,7 @@ type block struct {
 	start uint64
 	end   uint64 // address just past the last instruction
 	insts []x86.Inst
+	n     int // guest instructions (insts may hold fused pairs)
 	valid atomic.Bool
 	// next caches the block that ran after this one last time: most
 	// branches go to the same place again, which saves a lookup.
@@ -177,8 +178,15 @@ func (e *Engine) Run(m *x86.Machine) *Trap {
 // a page holding decoded code, or a trap.
 func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, smc bool) {
 	var cur *block
+	// pos is the index in cur of the running instruction. The loop keeps
+	// it in a plain local (m.Cur is a pointer: storing it per instruction
+	// costs a GC write-barrier check) and sets m.Cur only on a fault.
+	pos := 0
 	defer func() {
 		if r := recover(); r != nil {
+			if cur != nil && pos < len(cur.insts) {
+				m.Cur = &cur.insts[pos]
+			}
 			trap, smc = e.fault(m, cur, r)
 		}
 	}()
@@ -208,8 +216,8 @@ func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, s
 		cur = b
 		insts := b.insts
 		for i := range insts {
+			pos = i
 			in := &insts[i]
-			m.Cur = in
 			m.RIP += uint64(in.Len)
 			in.Exec(m, in)
 			// A store into this block's own page (self-modifying code)
@@ -222,7 +230,7 @@ func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, s
 			}
 		}
 		if b != nil {
-			m.Icount += uint64(len(insts))
+			m.Icount += uint64(b.n)
 		}
 		prev = b
 	}
@@ -321,11 +329,15 @@ func (e *Engine) decodeBlock(rip uint64, max int) *block {
 			break
 		}
 	}
+	n := len(insts)
+	if e.opt.DecodeCache {
+		insts = interp.Optimize(insts, rip)
+	}
 	end := a
 	if end == rip {
 		end = rip + 1 // a trapping instruction still occupies its page
 	}
-	b := &block{start: rip, end: end, insts: insts}
+	b := &block{start: rip, end: end, insts: insts, n: n}
 	b.valid.Store(true)
 	return b
 }
