@@ -98,11 +98,17 @@ func (s *Space) CAS64(a uint64, old, new uint64) (prev uint64, ok bool) {
 }
 
 // casSub does an 8- or 16-bit CAS (width bits) inside the aligned 32-bit
-// word containing a.
+// word containing a. On a big-endian host the two bytes of a 16-bit field
+// sit in the word most significant first, the reverse of guest order, so
+// values are byte-swapped on the way in and out.
 func (s *Space) casSub(a uint64, width uint, old, new uint32) (uint32, bool) {
 	shift := uint(a&3) * 8
+	swap := !hostLE && width == 16
 	if !hostLE {
 		shift = 32 - width - shift
+	}
+	if swap {
+		old, new = uint32(bits.ReverseBytes16(uint16(old))), uint32(bits.ReverseBytes16(uint16(new)))
 	}
 	mask := uint32(1)<<width - 1
 	p := (*uint32)(s.word(a &^ 3))
@@ -114,6 +120,9 @@ func (s *Space) casSub(a uint64, width uint, old, new uint32) (uint32, bool) {
 			next = cur&^(mask<<shift) | new<<shift
 		}
 		if atomic.CompareAndSwapUint32(p, cur, next) {
+			if swap {
+				return uint32(bits.ReverseBytes16(uint16(got))), got == old
+			}
 			return got, got == old
 		}
 	}
