@@ -4,9 +4,12 @@ import (
 	"os"
 
 	"github.com/blink-go/blink/core/abi"
+	"github.com/blink-go/blink/core/klog"
+	"github.com/blink-go/blink/fs/fakeroot"
 	"github.com/blink-go/blink/fs/vfs"
 	"github.com/blink-go/blink/hostfs"
 	"github.com/blink-go/blink/overlays"
+	"github.com/blink-go/blink/rootfs"
 )
 
 // Bind is a host directory shown at a guest path from start-up (like
@@ -37,6 +40,12 @@ type Options struct {
 	Proc, Dev vfs.Node
 	// Binds are mounted last, in order.
 	Binds []Bind
+	// FakeRoot shows Root as a root file system owned by root (package
+	// fakeroot): owners, modes and device nodes from the store beside it
+	// (rootfs.MetaPath), the host user's own files as uid and gid 0.
+	FakeRoot bool
+	// Log hears about problems with the fake root's store.
+	Log *klog.Logger
 }
 
 // OptionsFromEnv reads BLINK_PREFIX and BLINK_OVERLAYS.
@@ -147,6 +156,14 @@ func rootNode(opts *Options) (vfs.Node, rootSource, abi.Errno) {
 	h, e := hostfs.New(dir)
 	if e != 0 {
 		return nil, rootSource{}, e
+	}
+	if opts.FakeRoot && opts.Root != "" {
+		f := fakeroot.New(h.Root(), fakeroot.Options{
+			MetaPath: rootfs.MetaPath(dir),
+			HostUID:  uint32(os.Geteuid()), HostGID: uint32(os.Getegid()),
+			Dev: opts.Dev, Log: opts.Log,
+		})
+		return f.Root(), rootSource{"hostfs", dir}, 0
 	}
 	return h.Root(), rootSource{"hostfs", dir}, 0
 }

@@ -34,6 +34,11 @@ const (
 	TypeChar     byte = 'c'
 	TypeBlock    byte = 'b'
 	TypeFifo     byte = 'p'
+	// TypeRemoved is never written by Unpack: the fake-root store
+	// (fs/fakeroot) appends it when a file with metadata is deleted, so
+	// that a later line for a path overrides an earlier one and a reader
+	// keeping the last line per path sees the current state.
+	TypeRemoved byte = 'x'
 )
 
 // metaHeader opens every metadata file; the number is the format version.
@@ -61,14 +66,23 @@ func WriteMetadata(w io.Writer, m map[string]Meta) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, metaHeader)
 	for _, p := range paths {
-		e := m[p]
-		fmt.Fprintf(bw, "%c %04o %d %d %d %d %s", e.Type, e.Mode, e.Uid, e.Gid, e.Major, e.Minor, metaQuote(p))
-		if e.Link != "" {
-			bw.WriteString(" " + metaQuote(e.Link))
-		}
-		bw.WriteByte('\n')
+		bw.WriteString(FormatMetaLine(p, m[p]))
 	}
 	return bw.Flush()
+}
+
+// MetaHeader is the first line of every metadata file, newline included.
+const MetaHeader = metaHeader + "\n"
+
+// FormatMetaLine is one line of the format, newline included: appending
+// lines to a metadata file is how the fake-root store records changes
+// (ReadMetadata keeps the last line of each path).
+func FormatMetaLine(p string, e Meta) string {
+	s := fmt.Sprintf("%c %04o %d %d %d %d %s", e.Type, e.Mode, e.Uid, e.Gid, e.Major, e.Minor, metaQuote(p))
+	if e.Link != "" {
+		s += " " + metaQuote(e.Link)
+	}
+	return s + "\n"
 }
 
 func metaQuote(s string) string {
@@ -97,7 +111,8 @@ func metaField(s string) (field, rest string, err error) {
 	return field, rest, nil
 }
 
-// ReadMetadata parses the format WriteMetadata writes.
+// ReadMetadata parses the format WriteMetadata writes; when a path has
+// several lines, the last one counts.
 func ReadMetadata(r io.Reader) (map[string]Meta, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
