@@ -24,7 +24,7 @@ export LC_ALL=C SOURCE_DATE_EPOCH=0
 
 PROGS="hello exitcode args auxv intmath malloc setjmp fileio clock smc fp
 string crash bench_intloop bench_matmul bench_memcpy_strlen bench_syscalls
-bench_start"
+bench_start proc signals flock"
 PIE_PROGS="hello auxv"
 
 CFLAGS=(-O2 -s -Wall -Wextra -Wno-unused-parameter -ffile-prefix-map="$PWD"=.
@@ -37,6 +37,15 @@ mkdir -p bin golden
 for p in $PROGS; do
 	musl-gcc -static "${CFLAGS[@]}" -o "bin/$p-musl" "src/$p.c" -lm
 	gcc -static "${CFLAGS[@]}" -o "bin/$p-glibc" "src/$p.c" -lm
+done
+
+# simd targets x86-64-v2 (SSSE3, SSE4.1, SSE4.2, POPCNT) plus PCLMULQDQ and AES:
+# intrinsics, -O3 auto-vectorised loops, and libc string functions whose
+# ifunc resolvers pick the SSE4.2/SSSE3 variants.
+V2_PROGS="simd"
+for p in $V2_PROGS; do
+	musl-gcc -static "${CFLAGS[@]}" -O3 -march=x86-64-v2 -mpclmul -maes -o "bin/$p-musl" "src/$p.c" -lm
+	gcc -static "${CFLAGS[@]}" -O3 -march=x86-64-v2 -mpclmul -maes -o "bin/$p-glibc" "src/$p.c" -lm
 done
 
 # musl-gcc's specs file always links Scrt1.o with a dynamic linker, so a musl
@@ -108,6 +117,10 @@ gen crash-ud2 crash ud2
 gen crash-int3 crash int3
 gen crash-div0 crash div0
 gen crash-abort crash abort
+gen proc proc
+gen signals signals
+gen flock env "TMPDIR=@TMPDIR@" flock
+gen simd simd
 # Benchmarks, scaled down to a moment's work, double as tests.
 gen bench_intloop bench_intloop 1000
 gen bench_matmul bench_matmul 200

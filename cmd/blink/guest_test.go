@@ -148,11 +148,18 @@ func runBlink(t *testing.T, dir string, env []string, flags []string, args ...st
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
+	return runBlinkExe(t, []string{blinkPath}, dir, env, flags, args...)
+}
+
+// runBlinkExe is runBlink with the command that runs blink, such as
+// {"qemu-s390x", "/tmp/blink-s390x"}.
+func runBlinkExe(t *testing.T, exe []string, dir string, env []string, flags []string, args ...string) result {
+	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "blink.log")
 	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 	defer cancel()
-	argv := append(append(append([]string{}, flags...), "-L", logPath), args...)
-	cmd := exec.CommandContext(ctx, blinkPath, argv...)
+	argv := append(append(append(append([]string{}, exe[1:]...), flags...), "-L", logPath), args...)
+	cmd := exec.CommandContext(ctx, exe[0], argv...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{}, env...) // non-nil: an empty environment, not ours
 	var stdout, stderr bytes.Buffer
@@ -172,6 +179,12 @@ func runBlink(t *testing.T, dir string, env []string, flags []string, args ...st
 // runCase runs a golden case under blink with the extra flags and compares
 // stdout and status with what the program did natively.
 func runCase(t *testing.T, name string, flags ...string) {
+	needBlink(t)
+	runCaseExe(t, []string{blinkPath}, name, flags...)
+}
+
+// runCaseExe is runCase with the command that runs blink (see runBlinkExe).
+func runCaseExe(t *testing.T, exe []string, name string, flags ...string) {
 	c := loadCase(t, name)
 	binDir, err := filepath.Abs(filepath.Join(testdata, "bin"))
 	if err != nil {
@@ -191,7 +204,7 @@ func runCase(t *testing.T, name string, flags ...string) {
 		args = append(args, c.argv0)
 	}
 	args = append(args, c.args...)
-	r := runBlink(t, binDir, env, flags, args...)
+	r := runBlinkExe(t, exe, binDir, env, flags, args...)
 	if bytes.Contains(r.stderr, []byte("goroutine ")) {
 		t.Errorf("blink panicked:\n%s", tail(r.stderr))
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/blink-go/blink/core/kernel"
 	"github.com/blink-go/blink/core/klog"
 	"github.com/blink-go/blink/core/loader"
-	"github.com/blink-go/blink/core/mem"
 	blinkfs "github.com/blink-go/blink/fs"
 )
 
@@ -61,10 +60,7 @@ func run(args []string) int {
 			return exitCannotRun
 		}
 	}
-	mode := mem.Linear
-	if o.virtualMem {
-		mode = mem.Virtual
-	}
+	mode := memMode(o.virtualMem, probeLinear, log.Printf)
 	k := kernel.New(kernel.Config{
 		Log:         log,
 		Strace:      o.strace,
@@ -88,7 +84,9 @@ func run(args []string) int {
 			return exitCannotRun
 		}
 	}
+	stopForwarding := forwardHostSignals(k)
 	status, sig, err := k.Exec(loadFunc, prog, o.programArgs, os.Environ())
+	stopForwarding()
 	if o.stats {
 		printStats(k)
 	}
@@ -139,8 +137,10 @@ func oneLine(s string) string {
 }
 
 // hostOSName is what CPUID leaf 0x40031337 reports, per blink's README.
-func hostOSName() string {
-	switch runtime.GOOS {
+func hostOSName() string { return hostOSNameOf(runtime.GOOS) }
+
+func hostOSNameOf(goos string) string {
+	switch goos {
 	case "linux", "android":
 		return "Linux"
 	case "darwin", "ios":
@@ -157,21 +157,7 @@ func hostOSName() string {
 	return "Unknown"
 }
 
-func printVersion(o *options) {
-	mode := "linear"
-	space, err := mem.New(mem.Options{Mode: mem.Linear})
-	if err == nil {
-		if space.Mode() != mem.Linear {
-			mode = "virtual (" + space.FallbackReason() + ")"
-		}
-		space.Close()
-	}
-	fmt.Printf("blink %s\n", version)
-	fmt.Printf("go: %s\n", runtime.Version())
-	fmt.Printf("host: %s/%s (%s)\n", runtime.GOOS, runtime.GOARCH, hostOSName())
-	fmt.Printf("memory: %s by default, virtual with -m\n", mode)
-	fmt.Printf("features: decode cache, ELF static/static-PIE/dynamic loader, APE, flat binaries, #! scripts\n")
-}
+func printVersion(o *options) { writeVersion(os.Stdout, currentHost(probeLinear)) }
 
 func printStats(k *kernel.Kernel) {
 	for _, line := range k.StatsLines() {

@@ -29,6 +29,9 @@ type LoadParams struct {
 	Argv []string
 	Envp []string
 	UID  uint32
+	// MaxArgBytes bounds argv+envp as Linux derives it from RLIMIT_STACK;
+	// 0 means the default.
+	MaxArgBytes uint64
 }
 
 // LoadFunc maps a program into a fresh address space (package loader's
@@ -62,7 +65,8 @@ func (k *Kernel) NewProcess(exe string) (*Process, *Task, error) {
 		exe:     exe,
 	}
 	p.ppid, p.pgid, p.sid = hostProcessIDs(p.pid)
-	p.creds = hostCredentials()
+	p.born(nil)
+	p.creds = k.firstCredentials()
 	p.fds.limit = p.nofile
 	for fd, f := range k.cfg.Stdio {
 		if f == nil {
@@ -78,19 +82,22 @@ func (k *Kernel) NewProcess(exe string) (*Process, *Task, error) {
 		p.fds.install(fd, newDescription(f, flags), false)
 	}
 	wd, err := os.Getwd()
-	if err != nil {
-		wd = "/"
+	if err != nil || k.cfg.Root != "" {
+		wd = "/" // in a -C root the host's directory means nothing
 	}
-	cwd, e := k.fs.Open(nil, wd, abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
+	cwd, e := k.fs.Open(p.fsCtx(), nil, wd, abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
 	if e != 0 {
 		return nil, nil, fmt.Errorf("cannot open working directory %s: %v", wd, e)
 	}
 	p.cwd = cwd
-	t := &Task{k: k, proc: p, tid: p.pid}
+	t := newTask(k, p, p.pid)
 	t.m = x86.NewMachine(space, t, &k.xcfg)
 	p.tasks = []*Task{t}
+	p.exitSignal = abi.SIGCHLD
+	p.hostParented = true
 	k.mu.Lock()
 	k.procs[p.pid] = p
+	p.running = true
 	k.mu.Unlock()
 	return p, t, nil
 }
@@ -109,6 +116,9 @@ func (k *Kernel) Exec(load LoadFunc, progPath string, argv, envp []string) (exit
 			abs = path.Join(wd, abs)
 		}
 	}
+	if k.load == nil {
+		k.load = load
+	}
 	p, t, err := k.NewProcess(abs)
 	if err != nil {
 		return 0, 0, err
@@ -123,7 +133,7 @@ func (k *Kernel) Exec(load LoadFunc, progPath string, argv, envp []string) (exit
 	})
 	if err != nil {
 		p.exitGroup(127, 0)
-		p.release()
+		t.exit()
 		var en abi.Errno
 		if !errors.As(err, &en) {
 			en = abi.ENOEXEC
@@ -133,6 +143,7 @@ func (k *Kernel) Exec(load LoadFunc, progPath string, argv, envp []string) (exit
 	if img.Brk != 0 {
 		p.Space.SetBrk(img.Brk)
 	}
+	p.noteExec(p.Space, progPath, img.SP)
 	t.m.RIP = img.Entry
 	t.m.R[x86.RSP] = img.SP
 	status, sig := t.Run()
@@ -179,7 +190,7 @@ func (t *Task) openForLoad(name string) (mem.File, error) {
 	if name[0] == '/' {
 		at = nil
 	}
-	f, e := t.k.fs.Open(at, name, abi.O_RDONLY, 0)
+	f, e := t.k.fs.Open(t.proc.fsCtx(), at, name, abi.O_RDONLY, 0)
 	if e != 0 {
 		return nil, e
 	}
@@ -188,7 +199,7 @@ func (t *Task) openForLoad(name string) (mem.File, error) {
 		e = abi.EACCES
 	}
 	if e == 0 {
-		e = t.k.fs.Access(at, name, abi.X_OK, 0)
+		e = t.k.fs.Access(t.proc.fsCtx(), at, name, abi.X_OK, 0)
 	}
 	if e != 0 {
 		f.Close()

@@ -28,6 +28,9 @@ import (
 type FSCtx struct {
 	Root, Cwd  File
 	Cred, Real vfs.Cred
+	// Caller is the calling process, for /proc/self and /dev/tty
+	// (procinfo.go); nil for the kernel itself.
+	Caller *Process
 }
 
 // FS performs path operations.

@@ -68,10 +68,10 @@ func statFromHost(st *unix.Stat_t) Stat {
 		Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Rdev: uint64(st.Rdev),
 		Mode: uint32(st.Mode), UID: st.Uid, GID: st.Gid,
 		Size: st.Size, Blksize: int64(st.Blksize), Blocks: st.Blocks,
-		Atime: Timespec{int64(st.Atim.Sec), int64(st.Atim.Nsec)},
-		Mtime: Timespec{int64(st.Mtim.Sec), int64(st.Mtim.Nsec)},
-		Ctime: Timespec{int64(st.Ctim.Sec), int64(st.Ctim.Nsec)},
-		Btime: Timespec{int64(st.Btim.Sec), int64(st.Btim.Nsec)},
+		Atime: Timespec{Sec: int64(st.Atim.Sec), Nsec: int64(st.Atim.Nsec)},
+		Mtime: Timespec{Sec: int64(st.Mtim.Sec), Nsec: int64(st.Mtim.Nsec)},
+		Ctime: Timespec{Sec: int64(st.Ctim.Sec), Nsec: int64(st.Ctim.Nsec)},
+		Btime: Timespec{Sec: int64(st.Btim.Sec), Nsec: int64(st.Btim.Nsec)},
 	}
 }
 

@@ -58,7 +58,7 @@ func hostErrno(err error) abi.Errno {
 	return abi.EIO
 }
 
-func (HostFS) Open(at File, p string, flags int, mode uint32) (File, abi.Errno) {
+func (HostFS) Open(_ *FSCtx, at File, p string, flags int, mode uint32) (File, abi.Errno) {
 	if p == "" {
 		return nil, abi.ENOENT
 	}
@@ -106,12 +106,12 @@ func statFromInfo(fi fs.FileInfo) Stat {
 	default:
 		mode |= abi.S_IFREG
 	}
-	mt := Timespec{fi.ModTime().Unix(), int64(fi.ModTime().Nanosecond())}
+	mt := Timespec{Sec: fi.ModTime().Unix(), Nsec: int64(fi.ModTime().Nanosecond())}
 	return Stat{Mode: mode, Nlink: 1, Size: fi.Size(), Blksize: 4096, Blocks: (fi.Size() + 511) / 512,
 		Atime: mt, Mtime: mt, Ctime: mt}
 }
 
-func (HostFS) Stat(at File, p string, flags int) (Stat, abi.Errno) {
+func (HostFS) Stat(_ *FSCtx, at File, p string, flags int) (Stat, abi.Errno) {
 	var fi fs.FileInfo
 	var err error
 	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
@@ -125,21 +125,21 @@ func (HostFS) Stat(at File, p string, flags int) (Stat, abi.Errno) {
 	return statFromInfo(fi), 0
 }
 
-func (HostFS) Readlink(at File, p string) (string, abi.Errno) {
+func (HostFS) Readlink(_ *FSCtx, at File, p string) (string, abi.Errno) {
 	s, err := os.Readlink(joinAt(at, p))
 	return s, hostErrno(err)
 }
 
-func (HostFS) Access(at File, p string, mode uint32, flags int) abi.Errno {
+func (HostFS) Access(_ *FSCtx, at File, p string, mode uint32, flags int) abi.Errno {
 	_, err := os.Stat(joinAt(at, p))
 	return hostErrno(err)
 }
 
-func (HostFS) Mkdir(at File, p string, mode uint32) abi.Errno {
+func (HostFS) Mkdir(_ *FSCtx, at File, p string, mode uint32) abi.Errno {
 	return hostErrno(os.Mkdir(joinAt(at, p), fs.FileMode(mode&0o777)))
 }
 
-func (HostFS) Unlink(at File, p string, flags int) abi.Errno {
+func (HostFS) Unlink(_ *FSCtx, at File, p string, flags int) abi.Errno {
 	full := joinAt(at, p)
 	fi, err := os.Lstat(full)
 	if err != nil {
@@ -154,14 +154,14 @@ func (HostFS) Unlink(at File, p string, flags int) abi.Errno {
 	return hostErrno(os.Remove(full))
 }
 
-func (HostFS) Rename(oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno {
+func (HostFS) Rename(_ *FSCtx, oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno {
 	if flags != 0 {
 		return abi.EINVAL
 	}
 	return hostErrno(os.Rename(joinAt(oldAt, oldPath), joinAt(newAt, newPath)))
 }
 
-func (HostFS) SetAttr(at File, p string, a *Attr, flags int) abi.Errno {
+func (HostFS) SetAttr(_ *FSCtx, at File, p string, a *Attr, flags int) abi.Errno {
 	full := joinAt(at, p)
 	if a.Valid&AttrOwner != 0 {
 		return abi.EPERM
@@ -246,13 +246,13 @@ func (f *hostFile) Path() string { return f.path }
 
 func (f *hostFile) Sync(dataOnly bool) abi.Errno { return hostErrno(f.f.Sync()) }
 
-func (f *hostFile) SetAttr(a *Attr) abi.Errno {
+func (f *hostFile) SetAttr(_ *FSCtx, a *Attr) abi.Errno {
 	if a.Valid&AttrSize != 0 {
 		if err := f.f.Truncate(a.Size); err != nil {
 			return hostErrno(err)
 		}
 	}
-	return HostFS{}.SetAttr(nil, f.path, &Attr{Valid: a.Valid &^ AttrSize, Mode: a.Mode,
+	return HostFS{}.SetAttr(nil, nil, f.path, &Attr{Valid: a.Valid &^ AttrSize, Mode: a.Mode,
 		UID: a.UID, GID: a.GID, Atime: a.Atime, Mtime: a.Mtime}, 0)
 }
 

@@ -47,7 +47,7 @@ func absPath(at File, p string) string {
 	return path.Join(at.Path(), p)
 }
 
-func (HostFS) Open(at File, p string, flags int, mode uint32) (File, abi.Errno) {
+func (HostFS) Open(_ *FSCtx, at File, p string, flags int, mode uint32) (File, abi.Errno) {
 	if p == "" {
 		return nil, abi.ENOENT
 	}
@@ -62,7 +62,7 @@ func (HostFS) Open(at File, p string, flags int, mode uint32) (File, abi.Errno) 
 	return &hostFile{fd: fd, path: path.Clean(absPath(at, p))}, 0
 }
 
-func (HostFS) Stat(at File, p string, flags int) (Stat, abi.Errno) {
+func (HostFS) Stat(_ *FSCtx, at File, p string, flags int) (Stat, abi.Errno) {
 	var st unix.Stat_t
 	hf := 0
 	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
@@ -74,7 +74,7 @@ func (HostFS) Stat(at File, p string, flags int) (Stat, abi.Errno) {
 	return statFromHost(&st), 0
 }
 
-func (HostFS) Readlink(at File, p string) (string, abi.Errno) {
+func (HostFS) Readlink(_ *FSCtx, at File, p string) (string, abi.Errno) {
 	var buf [abi.PATH_MAX]byte
 	n, err := unix.Readlinkat(atFD(at), p, buf[:])
 	if err != nil {
@@ -83,7 +83,7 @@ func (HostFS) Readlink(at File, p string) (string, abi.Errno) {
 	return string(buf[:n]), 0
 }
 
-func (HostFS) Access(at File, p string, mode uint32, flags int) abi.Errno {
+func (HostFS) Access(_ *FSCtx, at File, p string, mode uint32, flags int) abi.Errno {
 	hf := 0
 	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
 		hf |= unix.AT_SYMLINK_NOFOLLOW
@@ -94,11 +94,11 @@ func (HostFS) Access(at File, p string, mode uint32, flags int) abi.Errno {
 	return hostErrno(unix.Faccessat(atFD(at), p, mode, hf))
 }
 
-func (HostFS) Mkdir(at File, p string, mode uint32) abi.Errno {
+func (HostFS) Mkdir(_ *FSCtx, at File, p string, mode uint32) abi.Errno {
 	return hostErrno(unix.Mkdirat(atFD(at), p, mode))
 }
 
-func (HostFS) Unlink(at File, p string, flags int) abi.Errno {
+func (HostFS) Unlink(_ *FSCtx, at File, p string, flags int) abi.Errno {
 	hf := 0
 	if flags&abi.AT_REMOVEDIR != 0 {
 		hf = unix.AT_REMOVEDIR
@@ -106,11 +106,11 @@ func (HostFS) Unlink(at File, p string, flags int) abi.Errno {
 	return hostErrno(unix.Unlinkat(atFD(at), p, hf))
 }
 
-func (HostFS) Rename(oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno {
+func (HostFS) Rename(_ *FSCtx, oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno {
 	return hostRename(atFD(oldAt), oldPath, atFD(newAt), newPath, flags)
 }
 
-func (HostFS) SetAttr(at File, p string, a *Attr, flags int) abi.Errno {
+func (HostFS) SetAttr(_ *FSCtx, at File, p string, a *Attr, flags int) abi.Errno {
 	dfd := atFD(at)
 	if a.Valid&AttrMode != 0 {
 		if err := unix.Fchmodat(dfd, p, a.Mode, 0); err != nil {
@@ -249,7 +249,7 @@ func (f *hostFile) SetFlags(flags int) abi.Errno {
 	return hostErrno(err)
 }
 
-func (f *hostFile) SetAttr(a *Attr) abi.Errno {
+func (f *hostFile) SetAttr(_ *FSCtx, a *Attr) abi.Errno {
 	if a.Valid&AttrMode != 0 {
 		if err := unix.Fchmod(f.fd, a.Mode); err != nil {
 			return hostErrno(err)

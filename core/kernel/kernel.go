@@ -30,6 +30,9 @@ type Config struct {
 	// Root is the -C directory: the guest's "/" (overrides
 	// FSOptions.Root, Prefix and Overlays).
 	Root string
+	// KeepHostIDs runs the guest under -C as the host user, without the
+	// fake root (see fakeroot.go); by default it runs as uid 0.
+	KeepHostIDs bool
 	// FSOptions configure the default mount table (BLINK_PREFIX,
 	// BLINK_OVERLAYS, binds, /SystemRoot).
 	FSOptions fs.Options
@@ -68,6 +71,8 @@ type Kernel struct {
 	procExited *sync.Cond // on mu: broadcast when a process exits or is reaped
 	load       LoadFunc
 	maxProcs   int
+	locks      lockTable // fcntl record locks (locks.go)
+	fgPgrp     int       // the terminal's foreground group (TIOCSPGRP); 0: the first process's
 
 	// reported remembers which unsupported syscalls were logged already.
 	reported [numSyscalls]atomic.Bool
@@ -87,7 +92,7 @@ func New(cfg Config) *Kernel {
 	}
 	if k.fs == nil {
 		var e abi.Errno
-		if k.fs, e = newDefaultFS(&cfg); e != 0 {
+		if k.fs, e = newDefaultFS(k, &cfg); e != 0 {
 			// Never fall back to the host's root: with -C that would be
 			// an escape. Every path operation reports the failure.
 			k.log.Printf("cannot build the file system (root %q): %v", cfg.Root, e)

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"github.com/blink-go/blink/fs/vfs"
 	"sync"
 
 	"github.com/blink-go/blink/core/abi"
@@ -35,14 +36,40 @@ type Process struct {
 	Space  *mem.Space
 	Engine *vm.Engine
 
-	mu      sync.Mutex
-	fds     FDTable
-	cwd     File
+	mu  sync.Mutex
+	fds FDTable
+	cwd File
+	// root is the chroot(2) directory, nil for the machine's root. It
+	// is an O_PATH VFS file with nothing to close, shared after fork.
+	root    File
 	umask   uint32
 	rlimits [abi.RLIM_NLIMITS][2]uint64
-	actions [abi.NSIG + 1]SigAction
 	creds   Credentials
-	exe     string // absolute guest path of the program, for /proc/self/exe
+	exe     string   // absolute guest path of the program, for /proc/self/exe
+	info    procInfo // what /proc shows that nothing else keeps (procinfo.go)
+
+	// Guarded by Kernel.mu: dispositions, the process-wide signal queue,
+	// the family tree and the life cycle (see signal.go, procexit.go).
+	actions    [abi.NSIG + 1]SigAction
+	shared     sigQueue
+	parent     *Process // nil for the first process, whose parent is on the host
+	children   []*Process
+	exitSignal int // sent to the parent at exit (SIGCHLD for fork)
+	itimer     realTimer
+	// Stop/continue: stopping is set when a stop signal is taken, until
+	// a task completes the group stop; report* are state changes not yet
+	// collected by the parent's wait.
+	stopping, stopped      bool
+	stopSig                int
+	reportStop, reportCont bool
+	dying                  bool // killed or exiting: no more signals
+	zombie                 bool // exited, waiting to be reaped
+	coreDumped             bool
+	childWait              waitQueue // the parent's wait4 sleeps here
+	vforkDone              chan struct{}
+	hostParented           bool // the first process: its parent is blink's caller
+	running                bool // a task goroutine is (or will be) running
+	execed                 bool // has called execve since fork (setpgid's EACCES)
 
 	tasks []*Task
 	// mapped are descriptions referenced by file mappings; released with
@@ -58,20 +85,26 @@ type Process struct {
 func (p *Process) PID() int { return p.pid }
 
 // exitGroup records the process's end: the first caller wins, as with
-// concurrent exit_group calls on Linux.
+// concurrent exit_group calls on Linux. Every task stops at its next
+// block boundary or wait.
 func (p *Process) exitGroup(status, sig int) {
+	k := p.k
+	k.mu.Lock()
 	p.mu.Lock()
 	if !p.exited {
 		p.exited = true
 		p.exitStatus = status & 0xff
 		p.killedBy = sig
 	}
-	tasks := p.tasks
 	p.mu.Unlock()
-	for _, t := range tasks {
+	p.dying = true
+	p.stopping, p.stopped = false, false
+	for _, t := range p.tasks {
 		t.exited = true
-		t.m.Stop = true
+		t.hint.Store(true)
+		t.kick()
 	}
+	k.mu.Unlock()
 }
 
 func (p *Process) nofile() uint64 { return p.rlimits[abi.RLIMIT_NOFILE][0] }
@@ -92,4 +125,16 @@ func defaultRlimits() (r [abi.RLIM_NLIMITS][2]uint64) {
 	r[abi.RLIMIT_NICE] = [2]uint64{0, 0}
 	r[abi.RLIMIT_RTPRIO] = [2]uint64{0, 0}
 	return r
+}
+
+// fsCtx is the process's identity for path operations.
+func (p *Process) fsCtx() *FSCtx {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c := &p.creds
+	return &FSCtx{
+		Root: p.root, Cwd: p.cwd, Caller: p,
+		Cred: vfs.Cred{UID: c.EUID, GID: c.EGID, Groups: c.Groups},
+		Real: vfs.Cred{UID: c.RUID, GID: c.RGID, Groups: c.Groups},
+	}
 }

@@ -115,8 +115,10 @@ func sysFcntl(t *Task, a *Args) (uint64, abi.Errno) {
 		d.flags = nfl
 		t.proc.mu.Unlock()
 		return 0, 0
-	case abi.F_GETLK, abi.F_SETLK, abi.F_SETLKW, abi.F_OFD_GETLK, abi.F_OFD_SETLK, abi.F_OFD_SETLKW:
-		t.k.log.Once("fcntl-lock", "fcntl record locks are not supported yet")
+	case abi.F_GETLK, abi.F_SETLK, abi.F_SETLKW:
+		return t.fcntlLock(d, cmd, a[2]) // locks.go
+	case abi.F_OFD_GETLK, abi.F_OFD_SETLK, abi.F_OFD_SETLKW:
+		t.k.log.Once("fcntl-lock", "open file description locks are not supported yet")
 		return 0, abi.ENOLCK
 	case abi.F_GETOWN, abi.F_SETOWN, abi.F_GETSIG, abi.F_SETSIG, abi.F_GETLEASE, abi.F_SETLEASE,
 		abi.F_NOTIFY, abi.F_GETPIPE_SZ, abi.F_SETPIPE_SZ, abi.F_ADD_SEALS, abi.F_GET_SEALS,
@@ -135,18 +137,9 @@ func (t *Task) pipe2(addr uint64, flags int) (uint64, abi.Errno) {
 	if flags&^(abi.O_CLOEXEC|abi.O_NONBLOCK|abi.O_DIRECT) != 0 {
 		return 0, abi.EINVAL
 	}
-	r, w, e := t.k.fs.Pipe()
-	if e != 0 {
-		return 0, e
-	}
+	// Kernel pipes (pipe.go): blocking on them is interruptible.
+	r, w := newPipe(t.proc.creds.EUID, t.proc.creds.EGID)
 	status := flags & (abi.O_NONBLOCK | abi.O_DIRECT)
-	if status&abi.O_NONBLOCK != 0 {
-		for _, f := range [2]File{r, w} {
-			if ff, ok := f.(FlagsFile); ok {
-				ff.SetFlags(abi.O_NONBLOCK)
-			}
-		}
-	}
 	cloexec := flags&abi.O_CLOEXEC != 0
 	rd := newDescription(r, abi.O_RDONLY|status)
 	wd := newDescription(w, abi.O_WRONLY|status)
@@ -249,9 +242,9 @@ func sysIoctl(t *Task, a *Args) (uint64, abi.Errno) {
 		le16(b[4:], x)
 		le16(b[6:], y)
 		return 0, t.copyOut(arg, b[:])
-	case abi.TIOCGPGRP:
-		// The guest is the terminal's foreground job as far as it can tell.
-		return 0, t.writeU32(arg, uint32(t.proc.pgid))
+	}
+	if rv, e, ok := t.ttyPgrp(req, arg); ok { // tty.go
+		return rv, e
 	}
 	// Linux answers ENOTTY for any request a file does not know.
 	t.k.log.Once("ioctl-"+itoa(int64(req)), "unsupported ioctl 0x%x", req)

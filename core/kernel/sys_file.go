@@ -99,6 +99,9 @@ func (t *Task) readTo(d *Description, buf, n uint64, off int64) (uint64, abi.Err
 }
 
 func (t *Task) fileRead(d *Description, p []byte, off int64) (int, abi.Errno) {
+	if tf, ok := d.File.(taskFile); ok && off < 0 {
+		return tf.ReadTask(t, p, d.flags&abi.O_NONBLOCK != 0) // may block (pipe.go)
+	}
 	if off >= 0 {
 		return d.File.Pread(p, off)
 	}
@@ -106,6 +109,9 @@ func (t *Task) fileRead(d *Description, p []byte, off int64) (int, abi.Errno) {
 }
 
 func (t *Task) fileWrite(d *Description, p []byte, off int64) (int, abi.Errno) {
+	if tf, ok := d.File.(taskFile); ok && off < 0 {
+		return tf.WriteTask(t, p, d.flags&abi.O_NONBLOCK != 0) // may block (pipe.go)
+	}
 	if off >= 0 {
 		return d.File.Pwrite(p, off)
 	}
@@ -406,7 +412,7 @@ func (t *Task) openat(dirfd int32, pathAddr uint64, flags int, mode uint32) (uin
 		return 0, e
 	}
 	defer release()
-	f, e := t.k.fs.Open(at, p, flags&^abi.O_CLOEXEC, mode)
+	f, e := t.k.fs.Open(t.proc.fsCtx(), at, p, flags&^abi.O_CLOEXEC, mode)
 	if e != 0 {
 		return 0, e
 	}
@@ -445,5 +451,6 @@ func sysClose(t *Task, a *Args) (uint64, abi.Errno) {
 	if e != 0 {
 		return 0, e
 	}
+	t.k.releaseLocks(t.proc, d) // POSIX: any close drops the process's record locks
 	return 0, d.decRef()
 }

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bytes"
+	"github.com/blink-go/blink/hostfs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -166,7 +167,9 @@ func TestStatLayoutMatchesHost(t *testing.T) {
 	}
 	check := func(what string, got []byte, st *unix.Stat_t) {
 		t.Helper()
-		copy(want[:], unsafe.Slice((*byte)(unsafe.Pointer(st)), abi.StatSize))
+		g := *st
+		asGuest(e, &g)
+		copy(want[:], unsafe.Slice((*byte)(unsafe.Pointer(&g)), abi.StatSize))
 		// Access times may move between the two calls.
 		copy(want[abi.StatAtimeOff:abi.StatAtimeOff+16], got[abi.StatAtimeOff:])
 		if !bytes.Equal(got, want[:]) {
@@ -200,6 +203,9 @@ func TestStatLayoutMatchesHost(t *testing.T) {
 	if err := unix.Statx(unix.AT_FDCWD, name, 0, unix.STATX_BASIC_STATS, &sx); err != nil {
 		t.Skip(err)
 	}
+	// The VFS reports its own st_dev and a hash of the host's (dev, ino).
+	sx.Ino = hostfs.Ino(unix.Mkdev(sx.Dev_major, sx.Dev_minor), sx.Ino)
+	sx.Dev_major, sx.Dev_minor = unix.Major(guestDev(e)), unix.Minor(guestDev(e))
 	e.ok(abi.SYS_STATX, atFDCWD, e.str(scratch, name), 0, abi.STATX_BASIC_STATS, scratch+0x1000)
 	got := e.mem(scratch+0x1000, abi.StatxSize)
 	hb := unsafe.Slice((*byte)(unsafe.Pointer(&sx)), abi.StatxSize)
@@ -259,6 +265,7 @@ func TestGetdents64(t *testing.T) {
 			name := string(rec[abi.Dirent64NameOff : abi.Dirent64NameOff+bytes.IndexByte(rec[abi.Dirent64NameOff:], 0)])
 			var st unix.Stat_t
 			unix.Lstat(filepath.Join(dir, name), &st)
+			asGuest(e, &st)
 			if ino := rd64(rec[abi.Dirent64InoOff:]); ino != st.Ino {
 				t.Errorf("%s: d_ino %d, host %d", name, ino, st.Ino)
 			}
@@ -336,4 +343,17 @@ func TestPathOps(t *testing.T) {
 	if got := e.errno(abi.SYS_READLINK, e.str(scratch, "/proc/self/exe"), scratch+0x100, 0); got != abi.EINVAL {
 		t.Fatalf("readlink size 0 = %v", got)
 	}
+}
+
+// guestDev is the st_dev of the VFS's root mount, where the tests' host
+// temporary directories are.
+func guestDev(e *env) uint64 {
+	return e.k.fs.(*VFS).V.RootLocation().Mount.Superblock().Dev()
+}
+
+// asGuest turns a host stat into what the VFS reports for the same file:
+// the mount's st_dev and hostfs's hash of the host's (st_dev, st_ino).
+func asGuest(e *env, st *unix.Stat_t) {
+	st.Ino = hostfs.Ino(st.Dev, st.Ino)
+	st.Dev = guestDev(e)
 }

@@ -66,7 +66,7 @@ func (t *Task) faccessat(dirfd int32, addr uint64, mode uint32, flags int) (uint
 		p = at.Path()
 		at = nil
 	}
-	return 0, t.k.fs.Access(at, p, mode, flags&^abi.AT_EMPTY_PATH)
+	return 0, t.k.fs.Access(t.proc.fsCtx(), at, p, mode, flags&^abi.AT_EMPTY_PATH)
 }
 
 func sysReadlink(t *Task, a *Args) (uint64, abi.Errno) {
@@ -106,7 +106,7 @@ func (t *Task) readlinkat(dirfd int32, addr, buf, size uint64) (uint64, abi.Errn
 		target = d.File.Path()
 		d.decRef()
 	default:
-		target, e = t.k.fs.Readlink(at, p)
+		target, e = t.k.fs.Readlink(t.proc.fsCtx(), at, p)
 		if e != 0 {
 			return 0, e
 		}
@@ -133,7 +133,7 @@ func (t *Task) mkdirat(dirfd int32, addr uint64, mode uint32) (uint64, abi.Errno
 		return 0, e
 	}
 	defer release()
-	return 0, t.k.fs.Mkdir(at, p, mode&0o7777&^t.proc.umask)
+	return 0, t.k.fs.Mkdir(t.proc.fsCtx(), at, p, mode&0o7777&^t.proc.umask)
 }
 
 func sysUnlink(t *Task, a *Args) (uint64, abi.Errno) { return t.unlinkat(abi.AT_FDCWD, a[0], 0) }
@@ -155,7 +155,7 @@ func (t *Task) unlinkat(dirfd int32, addr uint64, flags int) (uint64, abi.Errno)
 		return 0, e
 	}
 	defer release()
-	return 0, t.k.fs.Unlink(at, p, flags)
+	return 0, t.k.fs.Unlink(t.proc.fsCtx(), at, p, flags)
 }
 
 func sysRename(t *Task, a *Args) (uint64, abi.Errno) {
@@ -187,14 +187,17 @@ func (t *Task) renameat2(odir int32, oaddr uint64, ndir int32, naddr uint64, fla
 		return 0, e
 	}
 	defer nrel()
-	return 0, t.k.fs.Rename(oat, op, nat, np, flags)
+	return 0, t.k.fs.Rename(t.proc.fsCtx(), oat, op, nat, np, flags)
 }
 
 func sysGetcwd(t *Task, a *Args) (uint64, abi.Errno) {
 	t.proc.mu.Lock()
-	cwd := t.proc.cwd
+	cwd, root := t.proc.cwd, t.proc.root
 	t.proc.mu.Unlock()
 	p := cwd.Path()
+	if pf, ok := cwd.(PathFromFile); ok {
+		p = pf.PathFrom(root)
+	}
 	if len(p)+1 > abi.PATH_MAX {
 		return 0, abi.ENAMETOOLONG
 	}
@@ -214,12 +217,12 @@ func sysChdir(t *Task, a *Args) (uint64, abi.Errno) {
 		return 0, e
 	}
 	defer release()
-	f, e := t.k.fs.Open(at, p, abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
+	f, e := t.k.fs.Open(t.proc.fsCtx(), at, p, abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
 	if e != 0 {
 		return 0, e
 	}
 	// chdir needs search permission, which opening with O_PATH skips.
-	if e := t.k.fs.Access(f, ".", abi.X_OK, 0); e != 0 {
+	if e := t.k.fs.Access(t.proc.fsCtx(), f, ".", abi.X_OK, 0); e != 0 {
 		f.Close()
 		return 0, e
 	}
@@ -240,11 +243,11 @@ func sysFchdir(t *Task, a *Args) (uint64, abi.Errno) {
 	if st.Mode&abi.S_IFMT != abi.S_IFDIR {
 		return 0, abi.ENOTDIR
 	}
-	if e := t.k.fs.Access(d.File, ".", abi.X_OK, 0); e != 0 {
+	if e := t.k.fs.Access(t.proc.fsCtx(), d.File, ".", abi.X_OK, 0); e != 0 {
 		return 0, e
 	}
 	// The cwd needs its own handle: the guest may close fd later.
-	f, e := t.k.fs.Open(d.File, ".", abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
+	f, e := t.k.fs.Open(t.proc.fsCtx(), d.File, ".", abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
 	if e != 0 {
 		return 0, e
 	}
@@ -297,11 +300,11 @@ func (t *Task) setAttrAt(dirfd int32, addr uint64, attr *Attr, flags int) (uint6
 	defer release()
 	if p == "" {
 		if sf, ok := at.(SetAttrFile); ok {
-			return 0, sf.SetAttr(attr)
+			return 0, sf.SetAttr(t.proc.fsCtx(), attr)
 		}
 		return 0, abi.EPERM
 	}
-	return 0, t.k.fs.SetAttr(at, p, attr, flags&abi.AT_SYMLINK_NOFOLLOW)
+	return 0, t.k.fs.SetAttr(t.proc.fsCtx(), at, p, attr, flags&abi.AT_SYMLINK_NOFOLLOW)
 }
 
 func (t *Task) setAttrFD(fd uint64, attr *Attr) (uint64, abi.Errno) {
@@ -317,7 +320,7 @@ func (t *Task) setAttrFD(fd uint64, attr *Attr) (uint64, abi.Errno) {
 	if !ok {
 		return 0, abi.EPERM
 	}
-	return 0, sf.SetAttr(attr)
+	return 0, sf.SetAttr(t.proc.fsCtx(), attr)
 }
 
 func sysChmod(t *Task, a *Args) (uint64, abi.Errno) {
@@ -375,7 +378,7 @@ func sysFtruncate(t *Task, a *Args) (uint64, abi.Errno) {
 	if !ok {
 		return 0, abi.EINVAL
 	}
-	return 0, sf.SetAttr(&Attr{Valid: AttrSize, Size: int64(a[1])})
+	return 0, sf.SetAttr(t.proc.fsCtx(), &Attr{Valid: AttrSize, Size: int64(a[1])})
 }
 
 // sysUtimensat follows utimensat(2): a NULL path means dirfd itself (a
@@ -385,14 +388,14 @@ func sysUtimensat(t *Task, a *Args) (uint64, abi.Errno) {
 	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH) != 0 {
 		return 0, abi.EINVAL
 	}
-	attr := Attr{Valid: AttrTimes, Atime: Timespec{0, abi.UTIME_NOW}, Mtime: Timespec{0, abi.UTIME_NOW}}
+	attr := Attr{Valid: AttrTimes, Atime: Timespec{Sec: 0, Nsec: abi.UTIME_NOW}, Mtime: Timespec{Sec: 0, Nsec: abi.UTIME_NOW}}
 	if a[2] != 0 {
 		var b [32]byte
 		if e := t.copyIn(a[2], b[:]); e != 0 {
 			return 0, e
 		}
-		attr.Atime = Timespec{int64(rd64(b[0:])), int64(rd64(b[8:]))}
-		attr.Mtime = Timespec{int64(rd64(b[16:])), int64(rd64(b[24:]))}
+		attr.Atime = Timespec{Sec: int64(rd64(b[0:])), Nsec: int64(rd64(b[8:]))}
+		attr.Mtime = Timespec{Sec: int64(rd64(b[16:])), Nsec: int64(rd64(b[24:]))}
 		for _, ts := range [2]Timespec{attr.Atime, attr.Mtime} {
 			if ts.Nsec != abi.UTIME_NOW && ts.Nsec != abi.UTIME_OMIT && (ts.Nsec < 0 || ts.Nsec >= 1e9) {
 				return 0, abi.EINVAL

@@ -7,9 +7,8 @@ import (
 // Process and thread identity, exit, arch_prctl and the thread-library
 // registrations (set_tid_address, robust lists).
 
-func sysGetpid(t *Task, a *Args) (uint64, abi.Errno)  { return uint64(t.proc.pid), 0 }
-func sysGettid(t *Task, a *Args) (uint64, abi.Errno)  { return uint64(t.tid), 0 }
-func sysGetppid(t *Task, a *Args) (uint64, abi.Errno) { return uint64(t.proc.ppid), 0 }
+func sysGetpid(t *Task, a *Args) (uint64, abi.Errno) { return uint64(t.proc.pid), 0 }
+func sysGettid(t *Task, a *Args) (uint64, abi.Errno) { return uint64(t.tid), 0 }
 
 func sysGetuid(t *Task, a *Args) (uint64, abi.Errno)  { return uint64(t.proc.creds.RUID), 0 }
 func sysGeteuid(t *Task, a *Args) (uint64, abi.Errno) { return uint64(t.proc.creds.EUID), 0 }
@@ -52,86 +51,6 @@ func sysGetgroups(t *Task, a *Args) (uint64, abi.Errno) {
 		le32(b[4*i:], g)
 	}
 	return uint64(len(groups)), t.copyOut(a[1], b)
-}
-
-func sysGetpgrp(t *Task, a *Args) (uint64, abi.Errno) { return uint64(t.proc.pgid), 0 }
-
-func (t *Task) known(pid int32) bool { return pid == 0 || int(pid) == t.proc.pid }
-
-func sysGetpgid(t *Task, a *Args) (uint64, abi.Errno) {
-	if !t.known(int32(a[0])) {
-		return 0, abi.ESRCH
-	}
-	return uint64(t.proc.pgid), 0
-}
-
-func sysGetsid(t *Task, a *Args) (uint64, abi.Errno) {
-	if !t.known(int32(a[0])) {
-		return 0, abi.ESRCH
-	}
-	return uint64(t.proc.sid), 0
-}
-
-// sysSetpgid records the new group; a session leader may not move, and the
-// group id must be this process's own (no other groups exist yet).
-func sysSetpgid(t *Task, a *Args) (uint64, abi.Errno) {
-	pid, pgid := int32(a[0]), int32(a[1])
-	if pgid < 0 {
-		return 0, abi.EINVAL
-	}
-	if !t.known(pid) {
-		return 0, abi.ESRCH
-	}
-	if t.proc.sid == t.proc.pid {
-		return 0, abi.EPERM
-	}
-	if pgid == 0 {
-		pgid = int32(t.proc.pid)
-	}
-	if int(pgid) != t.proc.pid && int(pgid) != t.proc.pgid {
-		return 0, abi.EPERM
-	}
-	t.proc.pgid = int(pgid)
-	return 0, 0
-}
-
-func sysSetsid(t *Task, a *Args) (uint64, abi.Errno) {
-	if t.proc.pgid == t.proc.pid {
-		return 0, abi.EPERM
-	}
-	t.proc.sid, t.proc.pgid = t.proc.pid, t.proc.pid
-	return uint64(t.proc.pid), 0
-}
-
-// sysExit ends the thread; with one thread that ends the process.
-func sysExit(t *Task, a *Args) (uint64, abi.Errno) {
-	t.proc.mu.Lock()
-	alive := 0
-	for _, tk := range t.proc.tasks {
-		if !tk.exited {
-			alive++
-		}
-	}
-	t.proc.mu.Unlock()
-	if alive <= 1 {
-		t.proc.exitGroup(int(a[0]), 0)
-		return 0, 0
-	}
-	t.exited = true
-	t.m.Stop = true
-	return 0, 0
-}
-
-func sysExitGroup(t *Task, a *Args) (uint64, abi.Errno) {
-	t.proc.exitGroup(int(a[0]), 0)
-	return 0, 0
-}
-
-func sysWait4(t *Task, a *Args) (uint64, abi.Errno) {
-	if a[2]&^(1|2|8|0x01000000|0x20000000|0x40000000|0x80000000) != 0 {
-		return 0, abi.EINVAL // WNOHANG|WUNTRACED|WCONTINUED|__WNOTHREAD|__WALL|__WCLONE
-	}
-	return 0, abi.ECHILD
 }
 
 func sysArchPrctl(t *Task, a *Args) (uint64, abi.Errno) {

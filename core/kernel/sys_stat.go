@@ -130,7 +130,7 @@ func (t *Task) statPath(dirfd int32, pathAddr uint64, flags int) (Stat, abi.Errn
 		return Stat{}, e
 	}
 	defer release()
-	return t.k.fs.Stat(at, p, flags&abi.AT_SYMLINK_NOFOLLOW)
+	return t.k.fs.Stat(t.proc.fsCtx(), at, p, flags&abi.AT_SYMLINK_NOFOLLOW)
 }
 
 // procSelfStat answers for /proc/self/exe, which on the host would name
@@ -142,7 +142,7 @@ func (t *Task) procSelfStat(p string, flags int) (Stat, bool, abi.Errno) {
 	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
 		return Stat{Mode: abi.S_IFLNK | 0o777, Nlink: 1, Size: int64(len(t.proc.exe)), Blksize: 1024}, true, 0
 	}
-	st, e := t.k.fs.Stat(nil, t.proc.exe, 0)
+	st, e := t.k.fs.Stat(t.proc.fsCtx(), nil, t.proc.exe, 0)
 	return st, true, e
 }
 

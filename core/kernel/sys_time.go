@@ -16,12 +16,12 @@ func (k *Kernel) clockNow(id int32) (Timespec, abi.Errno) {
 	switch id {
 	case abi.CLOCK_REALTIME, abi.CLOCK_REALTIME_COARSE, abi.CLOCK_REALTIME_ALARM:
 		n := time.Now()
-		return Timespec{n.Unix(), int64(n.Nanosecond())}, 0
+		return Timespec{Sec: n.Unix(), Nsec: int64(n.Nanosecond())}, 0
 	case abi.CLOCK_TAI:
 		// TAI is 37 s ahead of UTC since 2017 (Linux reports the offset
 		// set by NTP; without one it equals REALTIME, as here).
 		n := time.Now()
-		return Timespec{n.Unix(), int64(n.Nanosecond())}, 0
+		return Timespec{Sec: n.Unix(), Nsec: int64(n.Nanosecond())}, 0
 	case abi.CLOCK_MONOTONIC, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_MONOTONIC_COARSE,
 		abi.CLOCK_BOOTTIME, abi.CLOCK_BOOTTIME_ALARM:
 		return durTimespec(k.monoBase + k.uptime()), 0
@@ -34,17 +34,17 @@ func (k *Kernel) clockNow(id int32) (Timespec, abi.Errno) {
 }
 
 func durTimespec(d time.Duration) Timespec {
-	return Timespec{int64(d / time.Second), int64(d % time.Second)}
+	return Timespec{Sec: int64(d / time.Second), Nsec: int64(d % time.Second)}
 }
 
 func clockRes(id int32) (Timespec, abi.Errno) {
 	switch id {
 	case abi.CLOCK_REALTIME_COARSE, abi.CLOCK_MONOTONIC_COARSE:
-		return Timespec{0, 4000000}, 0 // one jiffy at HZ=250
+		return Timespec{Sec: 0, Nsec: 4000000}, 0 // one jiffy at HZ=250
 	case abi.CLOCK_REALTIME, abi.CLOCK_MONOTONIC, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_BOOTTIME,
 		abi.CLOCK_TAI, abi.CLOCK_PROCESS_CPUTIME_ID, abi.CLOCK_THREAD_CPUTIME_ID,
 		abi.CLOCK_REALTIME_ALARM, abi.CLOCK_BOOTTIME_ALARM:
-		return Timespec{0, 1}, 0
+		return Timespec{Sec: 0, Nsec: 1}, 0
 	}
 	return Timespec{}, abi.EINVAL
 }
@@ -60,7 +60,7 @@ func (t *Task) getTimespec(addr uint64) (Timespec, abi.Errno) {
 	if e := t.copyIn(addr, b[:]); e != 0 {
 		return Timespec{}, e
 	}
-	return Timespec{int64(rd64(b[:])), int64(rd64(b[8:]))}, 0
+	return Timespec{Sec: int64(rd64(b[:])), Nsec: int64(rd64(b[8:]))}, 0
 }
 
 func sysClockGettime(t *Task, a *Args) (uint64, abi.Errno) {
@@ -82,7 +82,7 @@ func sysClockGetres(t *Task, a *Args) (uint64, abi.Errno) {
 func sysGettimeofday(t *Task, a *Args) (uint64, abi.Errno) {
 	if a[0] != 0 {
 		n := time.Now()
-		if e := t.putTimespec(a[0], Timespec{n.Unix(), int64(n.Nanosecond() / 1000)}); e != 0 {
+		if e := t.putTimespec(a[0], Timespec{Sec: n.Unix(), Nsec: int64(n.Nanosecond() / 1000)}); e != 0 {
 			return 0, e
 		}
 	}
@@ -149,16 +149,22 @@ func sysClockNanosleep(t *Task, a *Args) (uint64, abi.Errno) {
 	return 0, t.sleep(d, a[3])
 }
 
-// sleep waits for d. Signals will interrupt it with EINTR and write the
-// remaining time to rem once signal delivery exists; the wait is written
-// as a select so that wake-up channel slots in.
+// sleep waits for d. A signal whose handler must run ends it with EINTR
+// and the remaining time written to rem (nanosleep never restarts after a
+// handler; signals without one do not disturb it).
 func (t *Task) sleep(d time.Duration, rem uint64) abi.Errno {
 	if d <= 0 {
 		return 0
 	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	<-timer.C
-	_ = rem
-	return 0
+	deadline := time.Now().Add(d)
+	if t.waitFor(nil, deadline, func() bool { return false }) != waitInterrupted {
+		return 0
+	}
+	if rem != 0 {
+		left := max(time.Until(deadline), 0)
+		if e := t.putTimespec(rem, durTimespec(left)); e != 0 {
+			return e
+		}
+	}
+	return abi.EINTR
 }

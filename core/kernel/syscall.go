@@ -46,7 +46,12 @@ func Table() []Syscall { return syscallTable[:] }
 // afterwards, so all processes may share it.
 var syscallTable = buildTable()
 
-func buildTable() (t [abi.SYS_RSEQ_SLICE_YIELD + 1]Syscall) {
+// numSyscalls sizes the table. It is a constant rather than
+// len(syscallTable) so that Kernel's size does not depend on the table's
+// type, which refers back to Kernel through Handler and Task.
+const numSyscalls = abi.SYS_RSEQ_SLICE_YIELD + 1
+
+func buildTable() (t [numSyscalls]Syscall) {
 	for _, s := range linux64() {
 		t[s.nr] = s.Syscall
 	}
@@ -120,6 +125,18 @@ func (t *Task) Syscall(m *x86.Machine) {
 	if t.k.strace > 0 {
 		t.trace(nr, ent, &t.args, rv, e)
 	}
+	if e == errRestartSys {
+		// Interrupted by a signal: restart the syscall after the handler
+		// when it has SA_RESTART (back up over SYSCALL, RAX = number), as
+		// Linux does before building the frame; otherwise EINTR.
+		if t.restartAllowed() {
+			m.R[x86.RAX] = nr
+			m.RIP -= syscallInstLen
+			t.deliverPending()
+			return
+		}
+		e = abi.EINTR
+	}
 	if e != 0 {
 		rv = uint64(-int64(e))
 	}
@@ -128,7 +145,7 @@ func (t *Task) Syscall(m *x86.Machine) {
 	if !t.exited {
 		m.R[x86.RAX] = rv
 	}
-	if t.pending&^t.sigmask != 0 {
+	if t.hint.Load() || t.haveSaved {
 		t.deliverPending()
 	}
 }

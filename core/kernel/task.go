@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/blink-go/blink/core/abi"
 	"github.com/blink-go/blink/core/vm"
@@ -16,9 +17,15 @@ type Task struct {
 	tid  int
 	m    *x86.Machine
 
-	sigmask  uint64 // bit sig-1 set = blocked
-	pending  uint64 // thread-directed signals not yet acted on
-	altstack [3]uint64
+	// Signal state; see signal.go for the locking rules.
+	sigmask    uint64   // bit sig-1 set = blocked
+	pending    sigQueue // thread-directed signals not yet acted on
+	waitingSet uint64   // signals rt_sigtimedwait is waiting for
+	hint       atomic.Bool
+	savedMask  uint64 // the mask to restore after rt_sigsuspend
+	haveSaved  bool
+	altstack   [3]uint64 // ss_sp, ss_flags as set, ss_size
+	wake       chan struct{}
 
 	clearChildTID uint64
 	robustList    uint64
@@ -32,6 +39,10 @@ type Task struct {
 	pathBuf [abi.PATH_MAX]byte
 }
 
+func newTask(k *Kernel, p *Process, tid int) *Task {
+	return &Task{k: k, proc: p, tid: tid, wake: make(chan struct{}, 1)}
+}
+
 // TID returns the thread id.
 func (t *Task) TID() int { return t.tid }
 
@@ -41,28 +52,34 @@ func (t *Task) Machine() *x86.Machine { return t.m }
 // Process returns the thread group.
 func (t *Task) Process() *Process { return t.proc }
 
-// Run executes the task until its process ends. It returns the exit
-// status, or the signal that killed the process (then status is 0).
+// Run executes the task until it ends. It returns the process's exit
+// status, or the signal that killed it (then status is 0).
 func (t *Task) Run() (exitStatus int, killedBy int) {
 	p := t.proc
 	for !t.exited {
 		trap := p.Engine.Run(t.m)
-		if trap != nil {
-			t.crash(trap)
-			p.exitGroup(0, trap.Sig)
-			break
-		}
-		// Stop without exit (a signal or another thread asked for the
-		// task's attention): act on it and resume.
 		t.m.Stop = false
-		if t.pending&^t.sigmask != 0 {
+		if trap != nil {
+			if trap.Internal {
+				t.crash(trap)
+			}
+			t.forceFault(trap)
+			t.deliverPending()
+			if t.exited && !trap.Internal && p.killedBy == trap.Sig {
+				t.crash(trap)
+			}
+			continue
+		}
+		// Stop without a trap: a signal or another thread asked for the
+		// task's attention (or exec replaced the machine's program).
+		if t.hint.Load() {
 			t.deliverPending()
 		}
 	}
 	p.mu.Lock()
 	status, sig := p.exitStatus, p.killedBy
 	p.mu.Unlock()
-	p.release()
+	t.exit()
 	return status, sig
 }
 
@@ -132,77 +149,4 @@ func defaultAction(sig int) sigDefault {
 		return sigStop
 	}
 	return sigTerm
-}
-
-// sendSignal queues sig for the task and stops its machine so the next
-// syscall return or block boundary acts on it.
-func (t *Task) sendSignal(sig int) {
-	t.pending |= sigBit(sig)
-	if t.pending&^t.sigmask != 0 {
-		t.m.Stop = true
-	}
-}
-
-// deliverPending acts on unblocked pending signals. Only default and
-// ignored dispositions are carried out for now; running guest handlers is
-// the signal-delivery work still to come, and such signals are dropped
-// with a one-time log line.
-func (t *Task) deliverPending() {
-	for t.pending&^t.sigmask != 0 && !t.exited {
-		ready := t.pending &^ t.sigmask
-		sig := 1
-		for ready&1 == 0 {
-			ready >>= 1
-			sig++
-		}
-		t.pending &^= sigBit(sig)
-		t.proc.mu.Lock()
-		act := t.proc.actions[sig]
-		t.proc.mu.Unlock()
-		switch {
-		case sig == abi.SIGKILL:
-			t.proc.exitGroup(0, sig)
-		case act.Handler == abi.SIG_IGN:
-		case act.Handler == abi.SIG_DFL:
-			switch defaultAction(sig) {
-			case sigTerm, sigCore:
-				t.proc.exitGroup(0, sig)
-			case sigStop:
-				t.k.log.Printf("%d %d %s: job-control stop is not supported; ignored", t.proc.pid, t.tid, sigName(sig))
-			}
-		default:
-			t.k.log.Printf("%d %d %s: guest signal handlers are not delivered yet; dropped", t.proc.pid, t.tid, sigName(sig))
-		}
-	}
-}
-
-// release frees what the process holds once its last task ends.
-func (p *Process) release() {
-	p.mu.Lock()
-	last := true
-	for _, t := range p.tasks {
-		if !t.exited {
-			last = false
-		}
-	}
-	p.mu.Unlock()
-	if !last {
-		return
-	}
-	p.fds.closeAll()
-	p.mu.Lock()
-	mapped := p.mapped
-	p.mapped = nil
-	cwd := p.cwd
-	p.cwd = nil
-	p.mu.Unlock()
-	for _, d := range mapped {
-		d.decRef()
-	}
-	if cwd != nil {
-		cwd.Close()
-	}
-	p.k.mu.Lock()
-	delete(p.k.procs, p.pid)
-	p.k.mu.Unlock()
 }

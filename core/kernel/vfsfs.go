@@ -12,32 +12,28 @@ import (
 // pipes stay host pipes. Files it opens are *vfsFile.
 type VFS struct {
 	V *vfs.VFS
+	// synth are the kernel's own file systems by type (proc, sysfs,
+	// devtmpfs), which mount(2) attaches again on request.
+	synth map[string]vfs.Node
 }
 
 // newDefaultFS builds the mount table a kernel starts with (fs.NewDefault
-// with cfg.Root as the -C directory). Without -C the host's /proc and
-// /dev stay visible as before; with it, /dev is the host's (blink's devfs
-// is a wrapper of it too) and /proc an empty placeholder until procfs.
-func newDefaultFS(cfg *Config) (FS, abi.Errno) {
+// with cfg.Root as the -C directory): procfs at /proc, devfs at /dev with
+// a tmpfs at /dev/shm, the minimal sysfs at /sys (devices.go). The host's
+// /proc and /dev are never shown.
+func newDefaultFS(k *Kernel, cfg *Config) (FS, abi.Errno) {
 	opts := cfg.FSOptions
 	if cfg.Root != "" {
 		opts.Root = cfg.Root
 	}
-	if opts.Dev == nil {
-		if h, e := hostfs.New("/dev"); e == 0 {
-			opts.Dev = h.Root()
-		}
-	}
-	if opts.Proc == nil && opts.Root == "" && opts.Prefix == "" && !opts.OverlaysSet {
-		if h, e := hostfs.New("/proc"); e == 0 {
-			opts.Proc = h.Root()
-		}
-	}
+	opts.FakeRoot = fakeRoot(cfg)
+	opts.Log = cfg.Log
+	synth := k.syntheticFS(&opts)
 	v, e := fs.NewDefault(opts)
 	if e != 0 {
 		return nil, e
 	}
-	return &VFS{V: v}, 0
+	return &VFS{V: v, synth: synth}, 0
 }
 
 // vfsFile is an open VFS file as the kernel's File (and DirFile,
@@ -97,6 +93,9 @@ func (fs *VFS) ctx(c *FSCtx, cred vfs.Cred) *vfs.Context {
 		x.Cred = vfs.Root
 		return x
 	}
+	if c.Caller != nil {
+		x.Caller = c.Caller
+	}
 	if r, ok := file(c.Root); ok {
 		x.Root = r.Location()
 	}
@@ -139,6 +138,9 @@ func (fs *VFS) Open(c *FSCtx, at File, path string, flags int, mode uint32) (Fil
 	f, e := fs.V.Open(fs.ctx(c, cred(c)), a, path, flags, mode)
 	if e != 0 {
 		return nil, e
+	}
+	if k, ok := unwrapKernelFile(f); ok {
+		return k, 0 // a pipe reached through /proc/[pid]/fd (procinfo.go)
 	}
 	return fs.wrap(f), 0
 }
@@ -229,6 +231,12 @@ func (fs *VFS) Mount(c *FSCtx, source, target, fstype string, flags uint64) abi.
 		return e
 	case flags&(abi.MS_MOVE|abi.MS_SHARED|abi.MS_PRIVATE|abi.MS_SLAVE|abi.MS_UNBINDABLE) != 0:
 		return abi.EINVAL // propagation and moves: no namespaces here
+	case fstype == "tmpfs":
+		_, e := fs.V.Mount(ctx, fs.V.NewSuperblock("tmpfs", source, newTmpfs()), target, flags)
+		return e
+	case fs.synth[fstype] != nil:
+		_, e := fs.V.Mount(ctx, fs.V.NewSuperblock(fstype, source, fs.synth[fstype]), target, flags)
+		return e
 	case fstype == "hostfs":
 		h, e := hostfs.New(source)
 		if e != 0 {

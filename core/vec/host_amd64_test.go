@@ -1,3 +1,5 @@
+//go:build linux
+
 package vec
 
 import (
@@ -81,7 +83,7 @@ func x87RR(op byte, modrm byte) tcase {
 func compareHost(tc tcase, m *x86.Machine) string {
 	var hs hostfpu.State
 	fxImage(m, hs.Img[:], true)
-	hs.RAX, hs.RCX, hs.Flags = m.R[x86.RAX], m.R[x86.RCX], m.GetFlags()
+	hs.RAX, hs.RCX, hs.Flags, hs.RDX = m.R[x86.RAX], m.R[x86.RCX], m.GetFlags(), m.R[x86.RDX]
 	want := hs
 	hostfpu.Run(tc.code, &want)
 
@@ -94,13 +96,13 @@ func compareHost(tc tcase, m *x86.Machine) string {
 	h(&em, &in)
 	var got hostfpu.State
 	fxImage(&em, got.Img[:], true)
-	got.RAX, got.RCX, got.Flags = em.R[x86.RAX], em.R[x86.RCX], em.GetFlags()
+	got.RAX, got.RCX, got.Flags, got.RDX = em.R[x86.RAX], em.R[x86.RCX], em.GetFlags(), em.R[x86.RDX]
 	// FIP/FDP/FOP (bytes 6..23) are not modelled per instruction.
 	for _, s := range []*hostfpu.State{&want, &got} {
 		clear(s.Img[6:24])
 	}
 	const flMask = x86.FlagsArith
-	if bytes.Equal(want.Img[:416], got.Img[:416]) && want.RAX == got.RAX && want.RCX == got.RCX &&
+	if bytes.Equal(want.Img[:416], got.Img[:416]) && want.RAX == got.RAX && want.RCX == got.RCX && want.RDX == got.RDX &&
 		want.Flags&flMask == got.Flags&flMask {
 		return ""
 	}
@@ -142,6 +144,7 @@ func diffState(in, want, got *hostfpu.State) string {
 		})
 	}
 	row("rax/fl", func(s *hostfpu.State) string { return fmt.Sprintf("%x %x", s.RAX, s.Flags&x86.FlagsArith) })
+	row("rcx/rdx", func(s *hostfpu.State) string { return fmt.Sprintf("%x %x", s.RCX, s.RDX) })
 	return b.String()
 }
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 package vec
 
 import (
@@ -136,7 +138,7 @@ func (env *memEnv) runBoth(tc tcase, m *x86.Machine, init []byte, maskMem func(b
 	env.space.Store(env.addr, init)
 	var hs hostfpu.State
 	fxImage(m, hs.Img[:], true)
-	hs.RAX, hs.RCX, hs.Flags = m.R[x86.RAX], m.R[x86.RCX], m.GetFlags()
+	hs.RAX, hs.RCX, hs.Flags, hs.RDX = m.R[x86.RAX], m.R[x86.RCX], m.GetFlags(), m.R[x86.RDX]
 	want := hs
 	hostfpu.Run(tc.code, &want)
 	hostPage := append([]byte(nil), env.host...)
@@ -158,7 +160,7 @@ func (env *memEnv) runBoth(tc tcase, m *x86.Machine, init []byte, maskMem func(b
 	}
 	var got hostfpu.State
 	fxImage(&em, got.Img[:], true)
-	got.RAX, got.RCX, got.Flags = em.R[x86.RAX], em.R[x86.RCX], em.GetFlags()
+	got.RAX, got.RCX, got.Flags, got.RDX = em.R[x86.RAX], em.R[x86.RCX], em.GetFlags(), em.R[x86.RDX]
 	emuPage := make([]byte, 4096)
 	env.space.Load(env.addr, emuPage)
 	for _, s := range []*hostfpu.State{&want, &got} {
@@ -169,7 +171,7 @@ func (env *memEnv) runBoth(tc tcase, m *x86.Machine, init []byte, maskMem func(b
 		maskMem(emuPage)
 	}
 	const flMask = x86.FlagsArith
-	if bytes.Equal(want.Img[:416], got.Img[:416]) && want.RAX == got.RAX && want.RCX == got.RCX &&
+	if bytes.Equal(want.Img[:416], got.Img[:416]) && want.RAX == got.RAX && want.RCX == got.RCX && want.RDX == got.RDX &&
 		want.Flags&flMask == got.Flags&flMask && bytes.Equal(hostPage, emuPage) {
 		return ""
 	}

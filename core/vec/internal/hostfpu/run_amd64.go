@@ -1,3 +1,5 @@
+//go:build linux
+
 package hostfpu
 
 import (
@@ -10,10 +12,10 @@ import (
 func run(code, img, save, gpr uintptr)
 
 // State is the machine state an instruction sees: the FXSAVE64 image plus
-// RAX, RCX and RFLAGS.
+// RAX, RCX, RFLAGS and RDX.
 type State struct {
-	Img             [512]byte
-	RAX, RCX, Flags uint64
+	Img                  [512]byte
+	RAX, RCX, Flags, RDX uint64
 }
 
 var (
@@ -40,9 +42,9 @@ func Run(code []byte, st *State) {
 	off := (16 - uintptr(unsafe.Pointer(&buf[0]))&15) & 15
 	img, save := buf[off:off+512], buf[off+512:off+1024]
 	copy(img, st.Img[:])
-	gpr := [3]uint64{st.RAX, st.RCX, st.Flags}
+	gpr := [4]uint64{st.RAX, st.RCX, st.Flags, st.RDX}
 	run(uintptr(unsafe.Pointer(&page[0])), uintptr(unsafe.Pointer(&img[0])),
 		uintptr(unsafe.Pointer(&save[0])), uintptr(unsafe.Pointer(&gpr[0])))
 	copy(st.Img[:], img)
-	st.RAX, st.RCX, st.Flags = gpr[0], gpr[1], gpr[2]
+	st.RAX, st.RCX, st.Flags, st.RDX = gpr[0], gpr[1], gpr[2], gpr[3]
 }

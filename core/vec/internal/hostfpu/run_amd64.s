@@ -1,9 +1,12 @@
+//go:build linux
+
 #include "textflag.h"
 
 // func run(code, img, save, gpr uintptr)
 // Saves the caller's FPU/SSE state to save, loads img with FXRSTOR64, sets
-// RAX, RCX and RFLAGS from gpr[0..2], calls code, then stores the state back
-// to img with FXSAVE64, RAX/RCX/RFLAGS to gpr, and restores the caller's state.
+// RAX, RCX, RFLAGS and RDX from gpr[0..3], calls code, then stores the state
+// back to img with FXSAVE64, RAX/RCX/RFLAGS/RDX to gpr, and restores the
+// caller's state.
 TEXT ·run(SB), NOSPLIT, $0-32
 	MOVQ code+0(FP), R11
 	MOVQ img+8(FP), DI
@@ -13,6 +16,7 @@ TEXT ·run(SB), NOSPLIT, $0-32
 	FXRSTOR64 (DI)
 	MOVQ 0(R12), AX
 	MOVQ 8(R12), CX
+	MOVQ 24(R12), DX
 	MOVQ 16(R12), R8
 	PUSHQ R8
 	POPFQ
@@ -22,6 +26,7 @@ TEXT ·run(SB), NOSPLIT, $0-32
 	MOVQ AX, 0(R12)
 	MOVQ CX, 8(R12)
 	MOVQ R8, 16(R12)
+	MOVQ DX, 24(R12)
 	MOVQ img+8(FP), DI
 	FXSAVE64 (DI)
 	MOVQ save+16(FP), SI

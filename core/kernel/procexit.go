@@ -1,0 +1,245 @@
+package kernel
+
+import (
+	"github.com/blink-go/blink/core/abi"
+)
+
+// Process exit, zombies, orphan reparenting and the virtual init.
+//
+// Life cycle: a process runs until its last task ends (exit_group, a
+// fatal signal). It then releases its descriptors and memory at once (so
+// pipe readers see EOF before the parent hears of the death, as with
+// Linux's exit_files before exit_notify), becomes a zombie holding only
+// its wait status, sends its exit signal to its parent and wakes the
+// parent's waiters. wait4/waitid reap it. Its children go to the virtual
+// init (PID 1), which reaps them as soon as they become zombies. A parent
+// that ignores SIGCHLD or set SA_NOCLDWAIT has its children reaped
+// automatically, as POSIX specifies.
+
+// newInit returns the virtual init: a process without tasks that owns
+// PID 1, adopts orphans and reaps them.
+func newInit(k *Kernel) *Process {
+	p := &Process{k: k, pid: 1, pgid: 1, sid: 1}
+	return p
+}
+
+// exit ends the task; the last task of a process ends the process.
+func (t *Task) exit() {
+	p := t.proc
+	k := t.k
+	t.exited = true
+	p.mu.Lock()
+	last := true
+	for _, tk := range p.tasks {
+		if !tk.exited {
+			last = false
+		}
+	}
+	p.mu.Unlock()
+	if !last {
+		return
+	}
+	k.mu.Lock()
+	p.dying = true
+	k.armLocked(p, 0, 0)
+	k.mu.Unlock()
+	p.releaseResources()
+	k.mu.Lock()
+	k.exitNotifyLocked(p)
+	k.mu.Unlock()
+}
+
+// releaseResources frees what a process holds besides its wait status.
+func (p *Process) releaseResources() {
+	p.k.releaseAllLocks(p)
+	p.fds.closeAll()
+	p.mu.Lock()
+	mapped := p.mapped
+	p.mapped = nil
+	cwd := p.cwd
+	p.cwd = nil
+	space := p.Space
+	p.mu.Unlock()
+	for _, d := range mapped {
+		d.decRef()
+	}
+	if cwd != nil {
+		cwd.Close()
+	}
+	if space != nil {
+		space.Close()
+	}
+}
+
+// waitStatus is the status word wait4 reports for a zombie.
+func (p *Process) waitStatus() int {
+	if p.killedBy != 0 {
+		s := p.killedBy
+		if p.coreDumped {
+			s |= 0x80
+		}
+		return s
+	}
+	return p.exitStatus << 8
+}
+
+// cldInfo is the (si_code, si_status) pair describing a zombie.
+func (p *Process) cldInfo() (int32, int32) {
+	switch {
+	case p.killedBy != 0 && p.coreDumped:
+		return abi.CLD_DUMPED, int32(p.killedBy)
+	case p.killedBy != 0:
+		return abi.CLD_KILLED, int32(p.killedBy)
+	}
+	return abi.CLD_EXITED, int32(p.exitStatus)
+}
+
+// exitNotifyLocked turns p into a zombie, hands its children to init and
+// tells its parent. Called with k.mu held.
+func (k *Kernel) exitNotifyLocked(p *Process) {
+	p.zombie = true
+	if p.vforkDone != nil {
+		close(p.vforkDone)
+		p.vforkDone = nil
+	}
+	// Orphans go to init; zombies among them are reaped now.
+	for _, c := range p.children {
+		c.parent = k.init
+		c.ppid = 1
+		if c.zombie {
+			k.reapLocked(c)
+		} else {
+			k.init.children = append(k.init.children, c)
+		}
+	}
+	p.children = nil
+	k.orphanCheckLocked(p)
+
+	par := p.parent
+	if par == nil || par == k.init {
+		// The first process's parent is on the host (blink's caller sees
+		// the status through Exec); init reaps at once.
+		k.reapLocked(p)
+		k.procExited.Broadcast()
+		return
+	}
+	code, status := p.cldInfo()
+	autoReap := par.actions[abi.SIGCHLD].Handler == abi.SIG_IGN ||
+		par.actions[abi.SIGCHLD].Flags&abi.SA_NOCLDWAIT != 0
+	if p.exitSignal != 0 && !(autoReap && p.exitSignal == abi.SIGCHLD) {
+		k.sendLocked(par, nil, &Siginfo{Signo: int32(p.exitSignal), Code: code,
+			Pid: int32(p.pid), UID: p.creds.RUID, Status: status})
+	}
+	if autoReap {
+		k.reapLocked(p)
+	}
+	par.childWait.notify()
+	k.procExited.Broadcast()
+}
+
+// reapLocked removes a zombie for good. Called with k.mu held.
+func (k *Kernel) reapLocked(p *Process) {
+	if par := p.parent; par != nil {
+		for i, c := range par.children {
+			if c == p {
+				par.children = append(par.children[:i], par.children[i+1:]...)
+				break
+			}
+		}
+	}
+	if k.procs[p.pid] == p {
+		delete(k.procs, p.pid)
+	}
+	k.procExited.Broadcast()
+}
+
+// notifyParentLocked tells p's parent that p stopped or continued
+// (SIGCHLD with CLD_STOPPED/CLD_CONTINUED unless SA_NOCLDSTOP), and wakes
+// its waiters. Called with k.mu held.
+func (k *Kernel) notifyParentLocked(p *Process, code int32, sig int) {
+	par := p.parent
+	if par == nil || par == k.init {
+		return
+	}
+	if par.actions[abi.SIGCHLD].Flags&abi.SA_NOCLDSTOP == 0 {
+		k.sendLocked(par, nil, &Siginfo{Signo: abi.SIGCHLD, Code: code,
+			Pid: int32(p.pid), UID: p.creds.RUID, Status: int32(sig)})
+	}
+	par.childWait.notify()
+}
+
+// orphanedPgrpLocked reports whether process group pgid is orphaned: no
+// member has a parent in the same session but another group (POSIX).
+func (k *Kernel) orphanedPgrpLocked(pgid int) bool {
+	for _, q := range k.procs {
+		if q.pgid != pgid || q.zombie {
+			continue
+		}
+		par := q.parent
+		if par != nil && par != k.init && par.pgid != pgid && par.sid == q.sid {
+			return false
+		}
+		if par == nil && q.hostParented {
+			// The first process's parent (a shell on the host) is in
+			// another group of its session as far as job control goes.
+			return false
+		}
+	}
+	return true
+}
+
+// orphanCheckLocked implements POSIX's rule for a group orphaned by p's
+// exit: if it has stopped members, each gets SIGHUP then SIGCONT, so a
+// stopped job nobody can resume does not stay stopped forever.
+func (k *Kernel) orphanCheckLocked(p *Process) {
+	groups := map[int]bool{}
+	for _, c := range k.procs {
+		if c.parent == k.init || c.pgid == p.pgid {
+			groups[c.pgid] = true
+		}
+	}
+	for pg := range groups {
+		if pg == 0 || !k.orphanedPgrpLocked(pg) {
+			continue
+		}
+		stopped := false
+		for _, q := range k.procs {
+			if q.pgid == pg && !q.zombie && (q.stopped || q.stopping) {
+				stopped = true
+			}
+		}
+		if !stopped {
+			continue
+		}
+		for _, q := range k.procs {
+			if q.pgid == pg && !q.zombie && q != p {
+				k.sendLocked(q, nil, &Siginfo{Signo: abi.SIGHUP, Code: abi.SI_KERNEL})
+				k.sendLocked(q, nil, &Siginfo{Signo: abi.SIGCONT, Code: abi.SI_KERNEL})
+			}
+		}
+	}
+}
+
+// KillAll ends every guest process (blink itself is being killed) and
+// waits until they are gone, so host resources are released.
+func (k *Kernel) KillAll(sig int) {
+	k.mu.Lock()
+	for _, p := range k.procs {
+		if p != k.init && !p.zombie {
+			k.killLocked(p, sig)
+		}
+	}
+	for {
+		live := 0
+		for _, p := range k.procs {
+			if p != k.init && !p.zombie && len(p.tasks) > 0 && p.running {
+				live++
+			}
+		}
+		if live == 0 {
+			break
+		}
+		k.procExited.Wait()
+	}
+	k.mu.Unlock()
+}
