@@ -33,12 +33,14 @@ var features = []feature{
 	{"SSE", 1, regEDX, 25, true, "core/vec"},
 	{"SSE2", 1, regEDX, 26, true, "core/vec"},
 	{"SSE3", 1, regECX, 0, true, "core/vec (ADDSUB, HADD/HSUB, MOVxDUP, LDDQU, FISTTP; MONITOR is its own bit)"},
-	{"SSSE3", 1, regECX, 9, false, "follow-up: enable when core/vec implements it"},
+	{"PCLMULQDQ", 1, regECX, 1, true, "core/vec"},
+	{"SSSE3", 1, regECX, 9, true, "core/vec (XMM and MMX forms)"},
 	{"CX16", 1, regECX, 13, true, "CMPXCHG16B"},
-	{"SSE4.1", 1, regECX, 19, false, "follow-up: enable when core/vec implements it"},
-	{"SSE4.2", 1, regECX, 20, false, "follow-up: enable when core/vec implements it (CRC32 included)"},
+	{"SSE4.1", 1, regECX, 19, true, "core/vec"},
+	{"SSE4.2", 1, regECX, 20, true, "core/vec (PCMPxSTRx, PCMPGTQ, CRC32)"},
 	{"MOVBE", 1, regECX, 22, true, ""},
 	{"POPCNT", 1, regECX, 23, true, ""},
+	{"AES", 1, regECX, 25, true, "AES-NI (core/vec)"},
 	// XSAVE/OSXSAVE stay off: with them set, programs (glibc's lazy binding
 	// trampoline among them) use XSAVE/XRSTOR and check XCR0 for AVX state,
 	// neither of which exists here. XGETBV still answers consistently

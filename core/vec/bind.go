@@ -1,4 +1,5 @@
-// Package vec implements the SSE/SSE2 and x87 instructions.
+// Package vec implements the SSE through SSE4.2, PCLMULQDQ, MMX and x87
+// instructions.
 //
 // All floating point is computed in software (soft.go): binary32 and
 // binary64 lanes for SSE honour MXCSR (rounding, DAZ, FTZ, sticky flags,
@@ -28,7 +29,9 @@ type entry struct {
 	aux      uint8
 }
 
-var tab0F [256][4]entry
+// One table per opcode map: 0F, 0F 38 (SSSE3, SSE4.1, SSE4.2 CRC32) and
+// 0F 3A (the imm8 forms).
+var tab0F, tab38, tab3A [256][4]entry
 
 // def registers a form whose register and memory handlers are the same
 // function (the handler fetches its source through operand.go).
@@ -186,6 +189,10 @@ func init() {
 
 	initMMX()
 	initSSE3()
+	initSSSE3()
+	initSSE41()
+	initSSE42()
+	initAES()
 }
 
 // Bind returns the handler for a vector or x87 instruction, or nil when
@@ -202,26 +209,41 @@ func Bind(in *x86.Inst) x86.Handler {
 		}
 		return nil
 	case x86.Map0F:
+	case x86.Map0F38:
+		return bindTab(in, &tab38)
+	case x86.Map0F3A:
+		return bindTab(in, &tab3A)
 	default:
 		return nil
 	}
 	op := in.Opcode()
-	p := pNone
-	switch {
-	case in.Pfx&x86.PfxRep != 0:
-		p = pF3
-	case in.Pfx&x86.PfxRepne != 0:
-		p = pF2
-	case in.Pfx&x86.PfxOpsize != 0:
-		p = p66
-	}
+	p := mandatory(in)
 	switch op {
 	case 0x71, 0x72, 0x73:
 		return bindShiftImm(in, p)
 	case 0xae:
 		return bindAE(in, p)
 	}
-	e := &tab0F[op][p]
+	return bindTab(in, &tab0F)
+}
+
+// mandatory returns the mandatory-prefix column: the last of F2/F3 wins
+// (the decoder records only that one), then 66.
+func mandatory(in *x86.Inst) int {
+	switch {
+	case in.Pfx&x86.PfxRep != 0:
+		return pF3
+	case in.Pfx&x86.PfxRepne != 0:
+		return pF2
+	case in.Pfx&x86.PfxOpsize != 0:
+		return p66
+	}
+	return pNone
+}
+
+// bindTab finds in's entry in one opcode map's table and sets in.Aux.
+func bindTab(in *x86.Inst, t *[256][4]entry) x86.Handler {
+	e := &t[in.Opcode()][mandatory(in)]
 	in.Aux = e.aux
 	if in.Mod == 3 {
 		return e.reg
