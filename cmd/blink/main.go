@@ -68,6 +68,7 @@ func run(args []string) int {
 		MemMode:     mode,
 		DecodeCache: !o.noCache,
 		Root:        o.root,
+		KeepHostIDs: o.keepHostIDs,
 		FSOptions:   blinkfs.OptionsFromEnv(),
 	})
 	var prog string

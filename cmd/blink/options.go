@@ -22,6 +22,7 @@ type options struct {
 	logPath     string
 	logPathSet  bool
 	root        string // -C
+	keepHostIDs bool   // --host-ids: no fake root under -C
 	program     string
 	programArgs []string // argv as the guest will see it
 }
@@ -37,7 +38,9 @@ const usage = `usage: blink [-hvjemZs] [-L logfile] [-C root] program [argv1...]
   -s          log system calls (repeatable for more detail)
   -0          the word after program becomes argv[0]
   -L path     log file (default blink.log, created only when used)
-  -C path     run program inside this root directory
+  -C path     run program inside this root directory (or image, see below)
+  --host-ids  under -C, keep the host user's identity and file owners
+              (default: a fake root, where the guest is uid 0)
 environment: BLINK_LOG_FILENAME (log path when -L is absent)
 `
 
@@ -53,6 +56,10 @@ func parseArgs(args []string) (*options, error) {
 		if a == "--" {
 			i++
 			break
+		}
+		if a == "--host-ids" {
+			o.keepHostIDs = true
+			continue
 		}
 		if len(a) < 2 || a[0] != '-' {
 			break

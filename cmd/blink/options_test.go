@@ -20,6 +20,7 @@ func TestParseArgs(t *testing.T) {
 		{args: []string{"-0", "prog", "name", "a"}, want: options{argv0: true, program: "prog", programArgs: []string{"name", "a"}, logPath: "blink.log"}},
 		{args: []string{"--", "-prog"}, want: options{program: "-prog", programArgs: []string{"-prog"}, logPath: "blink.log"}},
 		{args: []string{"-h"}, want: options{help: true}},
+		{args: []string{"--host-ids", "-C", "/r", "sh"}, want: options{keepHostIDs: true, root: "/r", program: "sh", programArgs: []string{"sh"}, logPath: "blink.log"}},
 		{args: []string{}, wantErr: true},
 		{args: []string{"-q", "prog"}, wantErr: true},
 		{args: []string{"-L"}, wantErr: true},

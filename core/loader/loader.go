@@ -296,6 +296,9 @@ func (l *loader) open(path string) (File, *Error) {
 	var errno abi.Errno
 	switch {
 	case errors.As(err, &errno):
+		if err == error(errno) {
+			return nil, errorf(errno, path, errno.Strerror())
+		}
 	case errors.Is(err, fs.ErrNotExist):
 		errno = abi.ENOENT
 	case errors.Is(err, fs.ErrPermission):
