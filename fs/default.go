@@ -35,9 +35,10 @@ type Options struct {
 	Cwd string
 	// NoSystemRoot leaves out /SystemRoot (the host's "/").
 	NoSystemRoot bool
-	// Proc and Dev, when set, are mounted at /proc and /dev; otherwise
-	// an empty placeholder directory is, if the root has the directory.
-	Proc, Dev vfs.Node
+	// Proc, Dev and Sys, when set, are mounted at /proc, /dev and /sys,
+	// and Shm at /dev/shm; otherwise an empty placeholder directory is,
+	// if the root has the directory.
+	Proc, Dev, Sys, Shm vfs.Node
 	// Binds are mounted last, in order.
 	Binds []Bind
 	// FakeRoot shows Root as a root file system owned by root (package
@@ -62,7 +63,7 @@ func OptionsFromEnv() Options {
 //	             host's "/"
 //	/SystemRoot  hostfs of the host's "/" (unless NoSystemRoot), shown
 //	             even though the root has no such directory
-//	/proc, /dev  Proc and Dev (even where the root lacks the directory);
+//	/proc, /dev, /sys, /dev/shm  Proc, Dev, Sys and Shm (even where the root lacks the directory);
 //	             when nil, until procfs and devfs exist, an empty
 //	             read-only placeholder, and only where the root has the
 //	             directory, so that a rootfs's own empty /dev and /proc
@@ -93,7 +94,8 @@ func NewDefault(opts Options) (*vfs.VFS, abi.Errno) {
 		path string
 		node vfs.Node
 		typ  string
-	}{{"/proc", opts.Proc, "proc"}, {"/dev", opts.Dev, "devtmpfs"}} {
+	}{{"/proc", opts.Proc, "proc"}, {"/dev", opts.Dev, "devtmpfs"}, {"/sys", opts.Sys, "sysfs"},
+		{"/dev/shm", opts.Shm, "tmpfs"}} {
 		flags := uint64(0)
 		if m.node == nil {
 			if _, e := v.Stat(ctx, nil, m.path, abi.AT_SYMLINK_NOFOLLOW); e != 0 {

@@ -74,6 +74,12 @@ type Kernel struct {
 	locks      lockTable // fcntl record locks (locks.go)
 	fgPgrp     int       // the terminal's foreground group (TIOCSPGRP); 0: the first process's
 
+	// threads maps the TIDs of threads other than group leaders (under
+	// mu), so that PIDs and TIDs share one number space as on Linux.
+	threads map[int]*Task
+	futex   futexTable // futex wait queues (futex.go)
+	sockets sockTable  // bound AF_UNIX names (socket_unix.go)
+
 	// reported remembers which unsupported syscalls were logged already.
 	reported [numSyscalls]atomic.Bool
 }
@@ -126,7 +132,7 @@ func (k *Kernel) allocPID() int {
 		if k.nextPID > 4194304 { // /proc/sys/kernel/pid_max on 64-bit
 			k.nextPID = 300
 		}
-		if _, used := k.procs[pid]; !used {
+		if _, used := k.procs[pid]; !used && k.threads[pid] == nil {
 			return pid
 		}
 	}

@@ -123,8 +123,8 @@ func TestExitGroup(t *testing.T) {
 	e := newEnv(t, Config{})
 	e.m.R[x86.RAX] = 0
 	e.sys(abi.SYS_EXIT_GROUP, 0x1234)
-	if !e.m.Stop || !e.p.exited || e.p.exitStatus != 0x34 {
-		t.Fatalf("stop=%v exited=%v status=%#x", e.m.Stop, e.p.exited, e.p.exitStatus)
+	if !e.m.Stopping() || !e.p.exited || e.p.exitStatus != 0x34 {
+		t.Fatalf("stop=%v exited=%v status=%#x", e.m.Stopping(), e.p.exited, e.p.exitStatus)
 	}
 }
 

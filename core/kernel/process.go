@@ -3,6 +3,7 @@ package kernel
 import (
 	"github.com/blink-go/blink/fs/vfs"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blink-go/blink/core/abi"
 	"github.com/blink-go/blink/core/mem"
@@ -71,7 +72,15 @@ type Process struct {
 	running                bool // a task goroutine is (or will be) running
 	execed                 bool // has called execve since fork (setpgid's EACCES)
 
+	// tasks are the live threads (the last one stays listed after it
+	// ends); live counts task goroutines that have not finished exit().
+	// Both are changed under Kernel.mu and Process.mu together.
 	tasks []*Task
+	live  int
+	// vmShare counts the processes using Space and Engine when CLONE_VM
+	// made a process share its parent's memory (vfork, posix_spawn);
+	// nil when the process is the only user.
+	vmShare *atomic.Int32
 	// mapped are descriptions referenced by file mappings; released with
 	// the address space.
 	mapped []*Description
@@ -100,7 +109,7 @@ func (p *Process) exitGroup(status, sig int) {
 	p.dying = true
 	p.stopping, p.stopped = false, false
 	for _, t := range p.tasks {
-		t.exited = true
+		t.exited.Store(true)
 		t.hint.Store(true)
 		t.kick()
 	}

@@ -27,11 +27,11 @@ func newInit(k *Kernel) *Process {
 func (t *Task) exit() {
 	p := t.proc
 	k := t.k
-	t.exited = true
+	t.exited.Store(true)
 	p.mu.Lock()
 	last := true
 	for _, tk := range p.tasks {
-		if !tk.exited {
+		if !tk.exited.Load() {
 			last = false
 		}
 	}

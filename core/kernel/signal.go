@@ -177,7 +177,7 @@ func lowest(set uint64) int {
 // kick makes the task look at its signals: a running machine returns at
 // the next block boundary, a blocked wait wakes up.
 func (t *Task) kick() {
-	t.m.Stop = true
+	t.m.RequestStop()
 	select {
 	case t.wake <- struct{}{}:
 	default:
@@ -279,7 +279,7 @@ func (k *Kernel) killLocked(p *Process, sig int) {
 	}
 	p.mu.Unlock()
 	for _, t := range p.tasks {
-		t.exited = true
+		t.exited.Store(true)
 		t.hint.Store(true)
 		t.kick()
 	}
@@ -355,7 +355,7 @@ func (t *Task) nextSignal() (int, Siginfo, SigAction) {
 	k, p := t.k, t.proc
 	k.mu.Lock()
 	for {
-		if p.dying || t.exited {
+		if p.dying || t.exited.Load() {
 			k.mu.Unlock()
 			return 0, Siginfo{}, SigAction{}
 		}
@@ -438,7 +438,7 @@ func (t *Task) stopped() {
 // waiting: it sets up a handler frame for each deliverable signal, newest
 // on top, as Linux does when several are pending.
 func (t *Task) deliverPending() {
-	for t.hint.Load() && !t.exited {
+	for t.hint.Load() && !t.exited.Load() {
 		sig, si, act := t.nextSignal()
 		if sig == 0 {
 			break
@@ -505,12 +505,12 @@ func (t *Task) restartAllowed() bool {
 // they do not disturb the syscall, as Linux's transparent restarts.
 func (t *Task) interrupted() bool {
 	if !t.hint.Load() {
-		return t.exited
+		return t.exited.Load()
 	}
 	k, p := t.k, t.proc
 	for {
 		k.mu.Lock()
-		if p.dying || t.exited {
+		if p.dying || t.exited.Load() {
 			k.mu.Unlock()
 			return true
 		}

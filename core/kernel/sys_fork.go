@@ -121,7 +121,8 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 	ct := newTask(k, c, c.pid)
 	cm := new(x86.Machine)
 	*cm = *t.m
-	cm.Mem, cm.Env, cm.Cur, cm.Stop, cm.Icount = space, ct, nil, false, 0
+	cm.Mem, cm.Env, cm.Cur, cm.Icount = space, ct, nil, 0
+	cm.ClearStop()
 	cm.R[x86.RAX] = 0
 	if stack != 0 {
 		cm.R[x86.RSP] = stack
@@ -349,7 +350,7 @@ func (t *Task) execve(name string, argv, envp []string) abi.Errno {
 	t.m.R[x86.RSP] = img.SP
 	// The old engine is still running the SYSCALL; Stop makes it return
 	// so Run continues with the new engine.
-	t.m.Stop = true
+	t.m.RequestStop()
 	old.Close()
 	p.fds.closeOnExec()
 	// execve forgets the alternate stack; the stored flags stay (a fresh

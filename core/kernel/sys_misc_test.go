@@ -117,7 +117,7 @@ func TestSignalsRecorded(t *testing.T) {
 	}
 	e.m.Mem.CopyOut(scratch, []byte{0, 0, 0, 0, 0, 0, 0, 0})
 	e.sys(abi.SYS_RT_SIGPROCMASK, abi.SIG_SETMASK, scratch, 0, 8)
-	if !e.p.exited || e.p.killedBy != abi.SIGTERM || !e.m.Stop {
+	if !e.p.exited || e.p.killedBy != abi.SIGTERM || !e.m.Stopping() {
 		t.Fatalf("after unblock: exited=%v killedBy=%d", e.p.exited, e.p.killedBy)
 	}
 }

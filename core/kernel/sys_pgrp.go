@@ -14,7 +14,7 @@ func sysExit(t *Task, a *Args) (uint64, abi.Errno) {
 	p.mu.Lock()
 	alive := 0
 	for _, tk := range p.tasks {
-		if !tk.exited {
+		if !tk.exited.Load() {
 			alive++
 		}
 	}
@@ -23,8 +23,8 @@ func sysExit(t *Task, a *Args) (uint64, abi.Errno) {
 		p.exitGroup(int(a[0]), 0)
 		return 0, 0
 	}
-	t.exited = true
-	t.m.Stop = true
+	t.exited.Store(true)
+	t.m.RequestStop()
 	return 0, 0
 }
 

@@ -329,7 +329,7 @@ func (t *Task) signalThread(tgid, tid, sig int) abi.Errno {
 			continue
 		}
 		for _, tk := range p.tasks {
-			if tk.tid == tid && !tk.exited {
+			if tk.tid == tid && !tk.exited.Load() {
 				target = tk
 			}
 		}

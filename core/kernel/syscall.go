@@ -142,7 +142,7 @@ func (t *Task) Syscall(m *x86.Machine) {
 	}
 	// exit and execve replace the machine's registers; the result only
 	// matters to a task that goes on running.
-	if !t.exited {
+	if !t.exited.Load() {
 		m.R[x86.RAX] = rv
 	}
 	if t.hint.Load() || t.haveSaved {

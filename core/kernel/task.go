@@ -31,7 +31,7 @@ type Task struct {
 	robustList    uint64
 	robustLen     uint64
 
-	exited bool
+	exited atomic.Bool // set by the task itself, exit_group or a fatal signal
 
 	args    Args
 	scratch []byte
@@ -56,16 +56,16 @@ func (t *Task) Process() *Process { return t.proc }
 // status, or the signal that killed it (then status is 0).
 func (t *Task) Run() (exitStatus int, killedBy int) {
 	p := t.proc
-	for !t.exited {
+	for !t.exited.Load() {
 		trap := p.Engine.Run(t.m)
-		t.m.Stop = false
+		t.m.ClearStop()
 		if trap != nil {
 			if trap.Internal {
 				t.crash(trap)
 			}
 			t.forceFault(trap)
 			t.deliverPending()
-			if t.exited && !trap.Internal && p.killedBy == trap.Sig {
+			if t.exited.Load() && !trap.Internal && p.killedBy == trap.Sig {
 				t.crash(trap)
 			}
 			continue

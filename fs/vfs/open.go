@@ -94,6 +94,15 @@ func (v *VFS) Open(ctx *Context, at *File, path string, flags int, mode uint32) 
 			return nil, e
 		}
 		if child.Dentry.stat.IsLink() && follow {
+			if ok, e := w.jump(child); ok {
+				if e != 0 {
+					return nil, e
+				}
+				if dirOnly && !w.loc.Dentry.stat.IsDir() {
+					return nil, abi.ENOTDIR
+				}
+				return v.doOpen(w, w.loc, flags, acc, false)
+			}
 			target, e := w.readlink(child)
 			if e != 0 {
 				return nil, e
@@ -175,7 +184,7 @@ func (v *VFS) doOpen(w *walk, loc Location, flags int, acc uint32, created bool)
 		return nil, abi.EPERM
 	}
 	hflags := flags &^ (abi.O_CREAT | abi.O_EXCL)
-	impl, e := loc.Dentry.node.Open(hflags)
+	impl, e := openAs(loc.Dentry.node, w.ctx, hflags)
 	if e != 0 {
 		return nil, e
 	}
@@ -250,7 +259,7 @@ func (v *VFS) OpenExec(ctx *Context, at *File, path string) (*File, abi.Errno) {
 	if !ctx.Cred.Permitted(st, MayExec) {
 		return nil, abi.EACCES
 	}
-	impl, e := loc.Dentry.node.Open(abi.O_RDONLY)
+	impl, e := openAs(loc.Dentry.node, ctx, abi.O_RDONLY)
 	if e != 0 {
 		return nil, e
 	}

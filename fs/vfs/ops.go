@@ -63,7 +63,7 @@ func (v *VFS) Readlink(ctx *Context, at *File, path string) (string, abi.Errno) 
 		}
 		return "", abi.EINVAL
 	}
-	return loc.Dentry.node.Readlink()
+	return readlinkAs(loc.Dentry.node, ctx)
 }
 
 // Access is faccessat2(2). The caller picks the credentials: the real

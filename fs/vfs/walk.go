@@ -46,6 +46,9 @@ func (l Location) same(o Location) bool {
 type Context struct {
 	Root, Cwd Location
 	Cred      *Cred
+	// Caller is who walks, opaque to the VFS, for the nodes that answer
+	// per caller (caller.go); nil when nobody in particular.
+	Caller any
 }
 
 type lastKind uint8
@@ -190,6 +193,9 @@ func (w *walk) step(name string) abi.Errno {
 // (the directory holding it); trailing means the link was named with a
 // trailing slash.
 func (w *walk) follow(link Location, trailing bool) abi.Errno {
+	if ok, e := w.jump(link); ok {
+		return e
+	}
 	target, e := w.readlink(link)
 	if e != 0 {
 		return e
@@ -214,7 +220,7 @@ func (w *walk) readlink(link Location) (string, abi.Errno) {
 	if link.Mount.flags&abi.MS_NOSYMFOLLOW != 0 {
 		return "", abi.ELOOP
 	}
-	target, e := link.Dentry.node.Readlink()
+	target, e := readlinkAs(link.Dentry.node, w.ctx)
 	if e != 0 {
 		return "", e
 	}
@@ -240,6 +246,12 @@ func (w *walk) resolveLast(last lastComp, follow bool) abi.Errno {
 			return e
 		}
 		if child.Dentry.stat.IsLink() && (follow || last.trailing) {
+			if ok, e := w.jump(child); ok {
+				if e == 0 && last.trailing && !w.loc.Dentry.stat.IsDir() {
+					e = abi.ENOTDIR
+				}
+				return e
+			}
 			target, e := w.readlink(child)
 			if e != 0 {
 				return e
