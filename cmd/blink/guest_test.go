@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,12 +157,20 @@ func runBlink(t *testing.T, dir string, env []string, flags []string, args ...st
 func runBlinkExe(t *testing.T, exe []string, dir string, env []string, flags []string, args ...string) result {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "blink.log")
-	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
+	timeout := caseTimeout
+	env = append([]string{}, env...) // non-nil: an empty environment, not ours
+	if strings.HasPrefix(filepath.Base(exe[0]), "qemu-") {
+		// Emulated blink is tens of times slower, and qemu-user hands its
+		// environment to the program in reverse order.
+		timeout *= 4
+		slices.Reverse(env)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	argv := append(append(append(append([]string{}, exe[1:]...), flags...), "-L", logPath), args...)
 	cmd := exec.CommandContext(ctx, exe[0], argv...)
 	cmd.Dir = dir
-	cmd.Env = append([]string{}, env...) // non-nil: an empty environment, not ours
+	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -170,7 +179,7 @@ func runBlinkExe(t *testing.T, exe []string, dir string, env []string, flags []s
 		t.Fatalf("running blink: %v", err)
 	}
 	if ctx.Err() != nil {
-		t.Fatalf("blink %q timed out after %v; stderr:\n%s", argv, caseTimeout, tail(stderr.Bytes()))
+		t.Fatalf("blink %q timed out after %v; stderr:\n%s", argv, timeout, tail(stderr.Bytes()))
 	}
 	log, _ := os.ReadFile(logPath)
 	return result{stdout.Bytes(), stderr.Bytes(), log, statusString(cmd.ProcessState)}

@@ -17,11 +17,21 @@
 //	-libc NAME    which build of each workload to run: musl or glibc (default musl)
 //	-bin DIR      where the workloads are (default testdata/bin)
 //	-run REGEXP   only run workloads whose name matches
+//	-rootfs DIR   an unpacked Alpine root for the shell_true_loop workload
+//	              (default: none, and the row is skipped)
 //
 // The workloads (sources in testdata/src, built by testdata/build.sh) are
 // bench_intloop (integer dispatch), bench_matmul (SSE2 floating point),
 // bench_memcpy_strlen (libc string routines), bench_syscalls (200k tiny
-// system calls) and bench_start (start-up and exit of a static hello).
+// system calls), bench_start (start-up and exit of a static hello) and
+// bench_forkexec (fork + execve + exit + wait4 of a tiny static program,
+// 1000 times).
+//
+// shell_true_loop runs busybox sh from the -rootfs directory, looping over
+// /bin/true 300 times: blink runs it with -C DIR, the native runner with
+// chroot(8), which needs root (without it the native column and the
+// ratios are left out for that row), and qemu not at all (qemu-user does
+// not follow the shell's execve).
 //
 // Native runs need an x86-64 Linux host; elsewhere that column is left out
 // and no ratios are shown. Every runner's output is compared with the first
@@ -48,7 +58,11 @@ import (
 
 var workloads = []string{
 	"bench_intloop", "bench_matmul", "bench_memcpy_strlen", "bench_syscalls", "bench_start",
+	"bench_forkexec",
 }
+
+// shellLoop is the shell_true_loop workload's script.
+const shellLoop = `i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done; echo $i`
 
 // quickDivisor is what -quick passes as argv[1]; each workload divides its
 // amount of work by it.
@@ -77,14 +91,15 @@ func main() {
 	libc := flag.String("libc", "musl", "workload build to run: musl or glibc")
 	binDir := flag.String("bin", filepath.Join("testdata", "bin"), "directory of workload binaries")
 	filter := flag.String("run", "", "only run workloads matching this regexp")
+	rootfs := flag.String("rootfs", "", "unpacked Alpine root for shell_true_loop")
 	flag.Parse()
-	if err := run(*n, *quick, *blinkPath, *blinkFlags, *qemuPath, *libc, *binDir, *filter); err != nil {
+	if err := run(*n, *quick, *blinkPath, *blinkFlags, *qemuPath, *libc, *binDir, *filter, *rootfs); err != nil {
 		fmt.Fprintln(os.Stderr, "blinkbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, quick bool, blinkPath, blinkFlags, qemuPath, libc, binDir, filter string) error {
+func run(n int, quick bool, blinkPath, blinkFlags, qemuPath, libc, binDir, filter, rootfs string) error {
 	if n < 1 {
 		return errors.New("-n must be at least 1")
 	}
@@ -147,32 +162,32 @@ func run(n int, quick bool, blinkPath, blinkFlags, qemuPath, libc, binDir, filte
 		if quick && w != "bench_start" {
 			args = []string{quickDivisor}
 		}
-		row := w + "\t"
-		var base *measurement
-		for i, r := range runners {
-			m := measure(r, prog, args, n)
-			if i == 0 {
-				base = &m
-			}
-			switch {
-			case m.err != nil:
-				fmt.Fprintf(os.Stderr, "%s under %s: %v\n", w, r.name, m.err)
-				failed = true
-			case !bytes.Equal(m.output, base.output):
-				fmt.Fprintf(os.Stderr, "%s under %s: output differs from %s:\n%s\nvs\n%s\n",
-					w, r.name, runners[0].name, m.output, base.output)
-				failed = true
-			}
-			row += formatDuration(m.wall) + "\t" + formatBytes(m.rss) + "\t"
-			if native && r.name != "native" {
-				if m.err == nil && base.err == nil && base.wall > 0 {
-					row += fmt.Sprintf("%.1fx\t", float64(m.wall)/float64(base.wall))
-				} else {
-					row += "-\t"
-				}
-			}
+		argv := func(r runner) []string {
+			return append(append(append([]string{}, r.prefix...), prog), args...)
 		}
-		fmt.Fprintln(tw, row)
+		if !measureRow(tw, w, runners, native, n, argv) {
+			failed = true
+		}
+	}
+	if rootfs != "" && re.MatchString("shell_true_loop") {
+		// The same script in the same root: chroot natively (root only),
+		// -C under blink; qemu-user would run only the shell.
+		canChroot := native && os.Geteuid() == 0
+		argv := func(r runner) []string {
+			switch r.name {
+			case "native":
+				if !canChroot {
+					return nil
+				}
+				return []string{"chroot", rootfs, "/bin/sh", "-c", shellLoop}
+			case "blink":
+				return append(append([]string{}, r.prefix...), "-C", rootfs, "/bin/sh", "-c", shellLoop)
+			}
+			return nil
+		}
+		if !measureRow(tw, "shell_true_loop", runners, native, n, argv) {
+			failed = true
+		}
 	}
 	tw.Flush()
 	if failed {
@@ -181,13 +196,54 @@ func run(n int, quick bool, blinkPath, blinkFlags, qemuPath, libc, binDir, filte
 	return nil
 }
 
-// measure runs prog n times under r and keeps the median wall time, which
-// shrugs off a run disturbed by other load on the machine, and the largest
-// peak RSS seen.
-func measure(r runner, prog string, args []string, n int) measurement {
+// measureRow measures one workload under every runner (argv gives each
+// runner's command line, nil to leave that runner out) and prints its row;
+// the first runner measured is the reference for outputs and ratios. It
+// reports whether every run succeeded and agreed.
+func measureRow(tw *tabwriter.Writer, name string, runners []runner, native bool, n int,
+	argv func(runner) []string) bool {
+	ok := true
+	row := name + "\t"
+	var base *measurement
+	var baseName string
+	for _, r := range runners {
+		var m measurement
+		cmd := argv(r)
+		if cmd != nil {
+			m = measure(cmd, n)
+			if base == nil {
+				base, baseName = &m, r.name
+			}
+		}
+		switch {
+		case cmd == nil:
+		case m.err != nil:
+			fmt.Fprintf(os.Stderr, "%s under %s: %v\n", name, r.name, m.err)
+			ok = false
+		case !bytes.Equal(m.output, base.output):
+			fmt.Fprintf(os.Stderr, "%s under %s: output differs from %s:\n%s\nvs\n%s\n",
+				name, r.name, baseName, m.output, base.output)
+			ok = false
+		}
+		row += formatDuration(m.wall) + "\t" + formatBytes(m.rss) + "\t"
+		if native && r.name != "native" {
+			if cmd != nil && m.err == nil && baseName == "native" && base.err == nil && base.wall > 0 {
+				row += fmt.Sprintf("%.1fx\t", float64(m.wall)/float64(base.wall))
+			} else {
+				row += "-\t"
+			}
+		}
+	}
+	fmt.Fprintln(tw, row)
+	return ok
+}
+
+// measure runs argv n times and keeps the median wall time, which shrugs
+// off a run disturbed by other load on the machine, and the largest peak
+// RSS seen.
+func measure(argv []string, n int) measurement {
 	var m measurement
 	var walls []time.Duration
-	argv := append(append(append([]string{}, r.prefix...), prog), args...)
 	for i := 0; i < n; i++ {
 		cmd := exec.Command(argv[0], argv[1:]...)
 		var stdout, stderr bytes.Buffer

@@ -80,7 +80,7 @@ func TestStaticELF(t *testing.T) {
 	// Byte-exact layout of the string area and everything above RSP, as
 	// create_elf_tables leaves it (checked against the real kernel in
 	// TestNativeStackExact).
-	execfn := uint64(top - 8 - len("/prog\x00"))
+	execfn := uint64(top-8) - uint64(len("/prog\x00"))
 	if v, _ := g.aux(abi.AT_EXECFN); v != execfn {
 		t.Errorf("AT_EXECFN %#x, want %#x", v, execfn)
 	}

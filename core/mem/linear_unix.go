@@ -10,13 +10,7 @@ import (
 )
 
 func linearUnsupported() string {
-	if unsafe.Sizeof(uintptr(0)) != 8 {
-		return "32-bit host"
-	}
-	if unix.Getpagesize() != pageSize {
-		return "host page size is not 4096"
-	}
-	return ""
+	return linearUnsupportedOn(unsafe.Sizeof(uintptr(0)), unix.Getpagesize())
 }
 
 func hostReserve(size uint64) (unsafe.Pointer, error) {

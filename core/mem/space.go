@@ -121,6 +121,9 @@ type Options struct {
 	Mode Mode
 	// Reserve is the size of the linear reservation (default 1 TiB).
 	Reserve uint64
+
+	// reserve replaces hostReserve in tests, to force the fallback.
+	reserve func(size uint64) (unsafe.Pointer, error)
 }
 
 // File is what a file mapping reads its contents from. A File that also
@@ -167,6 +170,13 @@ type Space struct {
 	closed   bool
 }
 
+func (o *Options) reserveFunc() func(uint64) (unsafe.Pointer, error) {
+	if o.reserve != nil {
+		return o.reserve
+	}
+	return hostReserve
+}
+
 // New creates an empty address space. Linear mode silently falls back to
 // Virtual when the host cannot provide it; see FallbackReason.
 func New(opt Options) (*Space, error) {
@@ -185,7 +195,7 @@ func New(opt Options) (*Space, error) {
 		}
 		if why := linearUnsupported(); why != "" {
 			s.fallback = why
-		} else if base, err := hostReserve(size); err != nil {
+		} else if base, err := opt.reserveFunc()(size); err != nil {
 			s.fallback = "host reservation failed: " + err.Error()
 		} else {
 			s.mode = Linear
