@@ -11,24 +11,53 @@ import (
 	"github.com/blink-go/blink/fs/vfs"
 )
 
-// On a Linux host the guest ABI is the host's: errnos, open flags, stat
-// fields and UTIME_* need no translation.
+// On a Linux host stat fields and UTIME_* are the guest's; errno numbers
+// are too except on MIPS, and open flags differ on several architectures
+// (arm64 and ppc64 swap O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE), so
+// those are translated through the host's own constants.
 
 // dirOpenFlags opens a directory only to resolve names in it: O_PATH
 // needs no read permission on it, as a Linux path walk needs none.
 const dirOpenFlags = unix.O_PATH
 
-func errnoFromHost(e unix.Errno) abi.Errno { return abi.Errno(e) }
+func errnoFromHost(e unix.Errno) abi.Errno {
+	if linuxErrnos {
+		return abi.Errno(e)
+	}
+	if le, ok := errnoMap[e]; ok {
+		return le
+	}
+	return abi.EIO
+}
 
-func openFlags(flags int) (int, abi.Errno) { return flags, 0 }
+// hostOpenFlags pairs each guest open flag with the host's value.
+var hostOpenFlags = [...][2]int{
+	{abi.O_CREAT, unix.O_CREAT}, {abi.O_EXCL, unix.O_EXCL}, {abi.O_NOCTTY, unix.O_NOCTTY},
+	{abi.O_TRUNC, unix.O_TRUNC}, {abi.O_APPEND, unix.O_APPEND}, {abi.O_NONBLOCK, unix.O_NONBLOCK},
+	{abi.O_SYNC, unix.O_SYNC}, {abi.O_DSYNC, unix.O_DSYNC}, {abi.O_ASYNC, unix.O_ASYNC},
+	{abi.O_DIRECT, unix.O_DIRECT}, {abi.O_LARGEFILE, unix.O_LARGEFILE},
+	{abi.O_DIRECTORY, unix.O_DIRECTORY}, {abi.O_NOFOLLOW, unix.O_NOFOLLOW},
+	{abi.O_NOATIME, unix.O_NOATIME}, {abi.O_CLOEXEC, unix.O_CLOEXEC}, {abi.O_PATH, unix.O_PATH},
+	{abi.O_TMPFILE, unix.O_TMPFILE},
+}
+
+func openFlags(flags int) (int, abi.Errno) {
+	h := flags & abi.O_ACCMODE
+	for _, f := range hostOpenFlags {
+		if flags&f[0] == f[0] {
+			h |= f[1]
+		}
+	}
+	return h, 0
+}
 
 func seekWhence(w int) (int, abi.Errno) { return w, 0 }
 
 func statOf(st *unix.Stat_t) vfs.Stat {
 	return vfs.Stat{
-		Dev: st.Dev, Ino: Ino(st.Dev, st.Ino), Nlink: uint64(st.Nlink), Rdev: st.Rdev,
-		Mode: st.Mode, UID: st.Uid, GID: st.Gid,
-		Size: st.Size, Blksize: int64(st.Blksize), Blocks: st.Blocks,
+		Dev: uint64(st.Dev), Ino: Ino(uint64(st.Dev), uint64(st.Ino)), Nlink: uint64(st.Nlink),
+		Rdev: uint64(st.Rdev), Mode: st.Mode, UID: st.Uid, GID: st.Gid,
+		Size: int64(st.Size), Blksize: int64(st.Blksize), Blocks: int64(st.Blocks),
 		Atime: vfs.Timespec{Sec: int64(st.Atim.Sec), Nsec: int64(st.Atim.Nsec)},
 		Mtime: vfs.Timespec{Sec: int64(st.Mtim.Sec), Nsec: int64(st.Mtim.Nsec)},
 		Ctime: vfs.Timespec{Sec: int64(st.Ctim.Sec), Nsec: int64(st.Ctim.Nsec)},
@@ -52,7 +81,7 @@ func openBeneath(dirfd int, rel string, flags int) (fd int, e abi.Errno, ok bool
 	return fd, errnoOf(err), true
 }
 
-// readDir lists fd with getdents64: d_ino is hashed like st_ino with the
+// readDir lists fd with getdents64 (records in host byte order): d_ino is hashed like st_ino with the
 // directory's st_dev (an entry that is a host mount point keeps the
 // covered directory's number, as Linux's own getdents does).
 func readDir(fd int) ([]vfs.DirEnt, abi.Errno) {
@@ -71,7 +100,7 @@ func readDir(fd int) ([]vfs.DirEnt, abi.Errno) {
 			return ents, 0
 		}
 		for b := buf[:n]; len(b) >= 19; {
-			reclen := int(binary.LittleEndian.Uint16(b[16:]))
+			reclen := int(binary.NativeEndian.Uint16(b[16:]))
 			if reclen < 19 || reclen > len(b) {
 				return nil, abi.EIO
 			}
@@ -90,7 +119,7 @@ func readDir(fd int) ([]vfs.DirEnt, abi.Errno) {
 						typ = vfs.DTFromMode(cst.Mode)
 					}
 				}
-				ents = append(ents, vfs.DirEnt{Name: s, Ino: Ino(st.Dev, binary.LittleEndian.Uint64(b)), Type: typ})
+				ents = append(ents, vfs.DirEnt{Name: s, Ino: Ino(uint64(st.Dev), binary.NativeEndian.Uint64(b)), Type: typ})
 			}
 			b = b[reclen:]
 		}
@@ -170,7 +199,16 @@ func chmodNoFollow(dfd int, name string, mode uint32) abi.Errno {
 	return errnoOf(err)
 }
 
-func hostTime(t vfs.Timespec) unix.Timespec { return unix.Timespec{Sec: t.Sec, Nsec: t.Nsec} }
+// hostTime keeps UTIME_NOW/UTIME_OMIT in Nsec intact; the field widths
+// are those of the host's time_t (32-bit on 386, arm and mips).
+func hostTime(t vfs.Timespec) unix.Timespec {
+	var ts unix.Timespec
+	setInt(&ts.Sec, t.Sec)
+	setInt(&ts.Nsec, t.Nsec)
+	return ts
+}
+
+func setInt[T int32 | int64](p *T, v int64) { *p = T(v) }
 
 // futimens is utimensat with a NULL path, which x/sys does not expose.
 func futimens(fd int, atime, mtime vfs.Timespec) abi.Errno {
