@@ -24,7 +24,8 @@ export LC_ALL=C SOURCE_DATE_EPOCH=0
 
 PROGS="hello exitcode args auxv intmath malloc setjmp fileio clock smc fp
 string crash bench_intloop bench_matmul bench_memcpy_strlen bench_syscalls
-bench_start proc signals flock"
+bench_start bench_forkexec proc signals flock threads robust futexstress
+events sockets"
 PIE_PROGS="hello auxv"
 
 CFLAGS=(-O2 -s -Wall -Wextra -Wno-unused-parameter -ffile-prefix-map="$PWD"=.
@@ -46,6 +47,15 @@ V2_PROGS="simd"
 for p in $V2_PROGS; do
 	musl-gcc -static "${CFLAGS[@]}" -O3 -march=x86-64-v2 -mpclmul -maes -o "bin/$p-musl" "src/$p.c" -lm
 	gcc -static "${CFLAGS[@]}" -O3 -march=x86-64-v2 -mpclmul -maes -o "bin/$p-glibc" "src/$p.c" -lm
+done
+
+# Go guest programs (CGO_ENABLED=0, static), built with the Go toolchain
+# that runs the tests: the runtime's threads, futexes, epoll, eventfd,
+# signals (preemption, nil-pointer panics) and sockets.
+GO_PROGS="gothreads gohttp"
+for p in $GO_PROGS; do
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -ldflags="-s -w -buildid=" \
+		-o "bin/$p-go" "src/$p.go"
 done
 
 # musl-gcc's specs file always links Scrt1.o with a dynamic linker, so a musl
@@ -89,6 +99,17 @@ gen() {
 	done
 }
 
+# genlibc CASE BIN [ARG...] writes CASE.cmd for one binary (Go programs).
+genlibc() {
+	local name=$1 bin=$2
+	shift 2
+	{
+		for e in "${BASE_ENV[@]}"; do echo "env $e"; done
+		echo "bin $bin"
+		for a in "$@"; do echo "arg $a"; done
+	} >"golden/$name.cmd"
+}
+
 gen hello hello
 gen hello-pie hello-pie
 gen exitcode-0 exitcode 0
@@ -121,12 +142,20 @@ gen proc proc
 gen signals signals
 gen flock env "TMPDIR=@TMPDIR@" flock
 gen simd simd
+gen threads threads
+gen robust robust
+gen futexstress futexstress
+gen events events
+gen sockets sockets
+genlibc gothreads-go gothreads-go ./hello-musl
+genlibc gohttp-go gohttp-go
 # Benchmarks, scaled down to a moment's work, double as tests.
 gen bench_intloop bench_intloop 1000
 gen bench_matmul bench_matmul 200
 gen bench_memcpy_strlen bench_memcpy_strlen 400
 gen bench_syscalls bench_syscalls 100
 gen bench_start bench_start
+gen bench_forkexec bench_forkexec 100
 
 ulimit -c 0 # crash cases must not leave core files behind
 go run runcase.go golden/*.cmd

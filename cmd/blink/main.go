@@ -53,6 +53,8 @@ func run(args []string) int {
 	}
 	log := klog.New(o.logPath, o.logStderr)
 	defer log.Close()
+	restoreTerminal := saveTerminal() // term.go
+	defer restoreTerminal()
 
 	if o.root != "" {
 		if o.root, err = resolveRoot(o.root); err != nil {
@@ -97,6 +99,7 @@ func run(args []string) int {
 	}
 	if sig != 0 {
 		log.Close()
+		restoreTerminal()
 		dieFromSignal(sig)
 	}
 	return status

@@ -47,6 +47,9 @@ func (t *Task) poke() {
 	case t.wake <- struct{}{}:
 	default:
 	}
+	if t.inHostPoll.Load() {
+		t.wakeHostPoll()
+	}
 }
 
 // waitResult says why waitFor returned.

@@ -26,7 +26,7 @@ func (k *Kernel) syntheticFS(opts *fs.Options) map[string]vfs.Node {
 		opts.Sys = procfs.NewSys(pc)
 	}
 	if opts.Dev == nil {
-		opts.Dev = devfs.New(devfs.Config{TTY: hostTTY, Console: func(flags int) (vfs.FileImpl, abi.Errno) {
+		opts.Dev = devfs.New(devfs.Config{TTY: k.openTTY, Console: func(flags int) (vfs.FileImpl, abi.Errno) {
 			return hostTTY(nil, flags)
 		}})
 	}

@@ -70,7 +70,7 @@ func (k *Kernel) NewProcess(exe string) (*Process, *Task, error) {
 	p.fds.limit = p.nofile
 	for fd, f := range k.cfg.Stdio {
 		if f == nil {
-			f = NewHostFile(fd, stdioName(fd))
+			f = k.hostStdio(p, fd) // tty_*.go: a terminal becomes the ctty
 		}
 		flags := abi.O_RDWR
 		if fd == 0 {
@@ -93,6 +93,7 @@ func (k *Kernel) NewProcess(exe string) (*Process, *Task, error) {
 	t := newTask(k, p, p.pid)
 	t.m = x86.NewMachine(space, t, &k.xcfg)
 	p.tasks = []*Task{t}
+	p.live = 1
 	p.exitSignal = abi.SIGCHLD
 	p.hostParented = true
 	k.mu.Lock()

@@ -12,8 +12,8 @@ import (
 // bit lives in the table entry instead, as on Linux.
 type Description struct {
 	File  File
-	flags int   // access mode and status flags, as open(2) took them
-	kind  uint8 // kindRegular/kindOther once known, for transfer splitting
+	flags int           // access mode and status flags, as open(2) took them
+	kind  atomic.Uint32 // kindRegular/kindOther once known, for transfer splitting
 	refs  atomic.Int32
 }
 

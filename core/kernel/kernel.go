@@ -72,7 +72,7 @@ type Kernel struct {
 	load       LoadFunc
 	maxProcs   int
 	locks      lockTable // fcntl record locks (locks.go)
-	fgPgrp     int       // the terminal's foreground group (TIOCSPGRP); 0: the first process's
+	tty        ctty      // the host terminal's job-control state (tty.go)
 
 	// threads maps the TIDs of threads other than group leaders (under
 	// mu), so that PIDs and TIDs share one number space as on Linux.

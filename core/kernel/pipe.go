@@ -36,9 +36,12 @@ type pipe struct {
 	readq   waitQueue // readers waiting for data or EOF
 	writeq  waitQueue // writers waiting for room or for readers to vanish
 	ino     uint64
-	uid     uint32
-	gid     uint32
-	ctime   Timespec
+	// ingen counts data and writer-close events (the read end's edges),
+	// outgen reads and reader-close events (the write end's).
+	ingen, outgen atomic.Uint64
+	uid           uint32
+	gid           uint32
+	ctime         Timespec
 }
 
 var pipeInodes atomic.Uint64 // pipefs inode numbers; unique is all that matters
@@ -75,6 +78,7 @@ func (e *pipeEnd) ReadTask(t *Task, b []byte, nonblock bool) (int, abi.Errno) {
 		defer p.mu.Unlock()
 		if p.n > 0 {
 			n = p.take(b)
+			p.outgen.Add(1)
 			p.writeq.notify()
 			return true
 		}
@@ -150,6 +154,7 @@ func (e *pipeEnd) WriteTask(t *Task, b []byte, nonblock bool) (int, abi.Errno) {
 			return false
 		}
 		written += p.put(rest)
+		p.ingen.Add(1)
 		p.readq.notify()
 		return written == len(b) || nonblock
 	}
@@ -199,6 +204,8 @@ func (e *pipeEnd) Close() abi.Errno {
 	} else {
 		p.readers--
 	}
+	p.ingen.Add(1)
+	p.outgen.Add(1)
 	p.mu.Unlock()
 	p.readq.notify()
 	p.writeq.notify()
@@ -212,4 +219,45 @@ func (e *pipeEnd) available() int {
 	e.p.mu.Lock()
 	defer e.p.mu.Unlock()
 	return e.p.n
+}
+
+// Readiness follows pipe_poll: the read end is readable with data or
+// without writers (POLLHUP), the write end writable with PIPE_BUF bytes
+// of room, and in error (POLLERR) without readers.
+func (e *pipeEnd) Readiness(t *Task, mask uint32) uint32 {
+	p := e.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var r uint32
+	if !e.write {
+		if p.n > 0 {
+			r |= abi.POLLIN | abi.POLLRDNORM
+		}
+		if p.writers == 0 {
+			r |= abi.POLLHUP
+		}
+		return r
+	}
+	if pipeCapacity-p.n >= pipeBuf {
+		r |= abi.POLLOUT | abi.POLLWRNORM
+	}
+	if p.readers == 0 {
+		r |= abi.POLLERR
+	}
+	return r
+}
+
+func (e *pipeEnd) PollRegister(r *pollRegs, mask uint32) {
+	if e.write {
+		r.addQueue(&e.p.writeq)
+	} else {
+		r.addQueue(&e.p.readq)
+	}
+}
+
+func (e *pipeEnd) PollGen(uint32) uint64 {
+	if e.write {
+		return e.p.outgen.Load()
+	}
+	return e.p.ingen.Load()
 }

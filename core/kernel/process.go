@@ -67,6 +67,8 @@ type Process struct {
 	zombie                 bool // exited, waiting to be reaped
 	coreDumped             bool
 	childWait              waitQueue // the parent's wait4 sleeps here
+	usage                  usage     // CPU time of reaped children (sys_rusage.go)
+	sigq                   waitQueue // notified of every queued signal (signalfd)
 	vforkDone              chan struct{}
 	hostParented           bool // the first process: its parent is blink's caller
 	running                bool // a task goroutine is (or will be) running

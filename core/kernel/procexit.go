@@ -28,21 +28,38 @@ func (t *Task) exit() {
 	p := t.proc
 	k := t.k
 	t.exited.Store(true)
+	t.exitThread()
+	t.closeWakePipe()
+	k.mu.Lock()
 	p.mu.Lock()
-	last := true
-	for _, tk := range p.tasks {
-		if !tk.exited.Load() {
-			last = false
+	p.live--
+	last := p.live <= 0
+	if !last {
+		for i, tk := range p.tasks {
+			if tk == t {
+				p.tasks = append(p.tasks[:i], p.tasks[i+1:]...)
+				break
+			}
 		}
+	} else if !p.exited {
+		// The last thread left through exit(2): its status is the
+		// process's.
+		p.exited = true
+		p.exitStatus = t.exitCode & 0xff
 	}
 	p.mu.Unlock()
+	if k.threads[t.tid] == t {
+		delete(k.threads, t.tid)
+	}
 	if !last {
+		k.procExited.Broadcast() // execve may wait for the other threads
+		k.mu.Unlock()
 		return
 	}
-	k.mu.Lock()
 	p.dying = true
 	k.armLocked(p, 0, 0)
 	k.mu.Unlock()
+	k.stopProcessTimers(p)
 	p.releaseResources()
 	k.mu.Lock()
 	k.exitNotifyLocked(p)
@@ -66,7 +83,7 @@ func (p *Process) releaseResources() {
 	if cwd != nil {
 		cwd.Close()
 	}
-	if space != nil {
+	if space != nil && (p.vmShare == nil || p.vmShare.Add(-1) == 0) {
 		space.Close()
 	}
 }

@@ -178,10 +178,7 @@ func lowest(set uint64) int {
 // the next block boundary, a blocked wait wakes up.
 func (t *Task) kick() {
 	t.m.RequestStop()
-	select {
-	case t.wake <- struct{}{}:
-	default:
-	}
+	t.poke()
 }
 
 // recalc recomputes t.hint. Called with k.mu held.
@@ -257,12 +254,14 @@ func (k *Kernel) sendLocked(p *Process, target *Task, si *Siginfo) {
 	if target != nil {
 		target.pending.add(si)
 		target.recalc()
+		p.sigq.notify()
 		return
 	}
 	p.shared.add(si)
 	for _, t := range p.tasks {
 		t.recalc()
 	}
+	p.sigq.notify()
 }
 
 // killLocked ends p as if by a fatal signal. Called with k.mu held.
@@ -424,6 +423,11 @@ func (t *Task) stopped() {
 		p.stopped = true
 		p.reportStop, p.reportCont = true, false
 		k.notifyParentLocked(p, abi.CLD_STOPPED, p.stopSig)
+		if stop := k.hostStopLocked(p); stop != nil { // jobctl.go
+			k.mu.Unlock()
+			stop()
+			k.mu.Lock()
+		}
 	}
 	for p.stopped && !p.dying {
 		k.mu.Unlock()

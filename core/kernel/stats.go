@@ -9,6 +9,9 @@ func (k *Kernel) StatsLines() []string {
 	defer k.mu.Unlock()
 	var insts, blocks, inval, smc uint64
 	for _, p := range k.procs {
+		if p.Engine == nil {
+			continue // the virtual init runs no code
+		}
 		s := p.Engine.Stats()
 		insts += s.Instructions
 		blocks += s.Blocks

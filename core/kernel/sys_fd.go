@@ -209,41 +209,7 @@ func sysIoctl(t *Task, a *Args) (uint64, abi.Errno) {
 		t.proc.mu.Unlock()
 		return 0, 0
 	}
-	term, ok := d.File.(Terminal)
-	switch req {
-	case abi.TCGETS, abi.TCSETS, abi.TCSETSW, abi.TCSETSF, abi.TIOCGWINSZ, abi.TIOCSWINSZ,
-		abi.TIOCGPGRP, abi.TIOCSPGRP, abi.TCSBRK, abi.TCXONC, abi.TCFLSH, abi.TIOCSCTTY,
-		abi.TIOCOUTQ, abi.TIOCGPTN, abi.TIOCSPTLCK:
-		if !ok {
-			return 0, abi.ENOTTY
-		}
-	}
-	switch req {
-	case abi.TCGETS:
-		var tio [abi.TermiosSize]byte
-		if e := term.GetTermios(&tio); e != 0 {
-			return 0, e
-		}
-		return 0, t.copyOut(arg, tio[:])
-	case abi.TCSETS, abi.TCSETSW, abi.TCSETSF:
-		var tio [abi.TermiosSize]byte
-		if e := t.copyIn(arg, tio[:]); e != 0 {
-			return 0, e
-		}
-		return 0, term.SetTermios(req, &tio)
-	case abi.TIOCGWINSZ:
-		r, c, x, y, e := term.GetWinsize()
-		if e != 0 {
-			return 0, e
-		}
-		var b [abi.WinsizeSize]byte
-		le16(b[0:], r)
-		le16(b[2:], c)
-		le16(b[4:], x)
-		le16(b[6:], y)
-		return 0, t.copyOut(arg, b[:])
-	}
-	if rv, e, ok := t.ttyPgrp(req, arg); ok { // tty.go
+	if rv, e, ok := t.ttyIoctl(d, req, arg); ok { // tty.go
 		return rv, e
 	}
 	// Linux answers ENOTTY for any request a file does not know.

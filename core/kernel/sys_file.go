@@ -20,13 +20,15 @@ func writable(d *Description) bool {
 // isRegular tells whether transfers may be split into several host calls
 // without changing their meaning (a pipe or terminal would block).
 func (d *Description) isRegular() bool {
-	if d.kind == 0 {
-		d.kind = kindOther
+	k := d.kind.Load()
+	if k == 0 {
+		k = kindOther
 		if st, e := d.File.Stat(); e == 0 && st.Mode&abi.S_IFMT == abi.S_IFREG {
-			d.kind = kindRegular
+			k = kindRegular
 		}
+		d.kind.Store(k) // threads sharing d compute the same value
 	}
-	return d.kind == kindRegular
+	return k == kindRegular
 }
 
 const (
@@ -99,17 +101,24 @@ func (t *Task) readTo(d *Description, buf, n uint64, off int64) (uint64, abi.Err
 }
 
 func (t *Task) fileRead(d *Description, p []byte, off int64) (int, abi.Errno) {
-	if tf, ok := d.File.(taskFile); ok && off < 0 {
+	if tf, ok := asTaskFile(d.File); ok && off < 0 {
 		return tf.ReadTask(t, p, d.flags&abi.O_NONBLOCK != 0) // may block (pipe.go)
 	}
 	if off >= 0 {
 		return d.File.Pread(p, off)
 	}
+	if !d.isRegular() {
+		// A host FIFO, socket or device: wait for input interruptibly
+		// instead of blocking in the host's read.
+		if e := t.waitHostReadable(d, abi.POLLIN); e != 0 {
+			return 0, e
+		}
+	}
 	return d.File.Read(p)
 }
 
 func (t *Task) fileWrite(d *Description, p []byte, off int64) (int, abi.Errno) {
-	if tf, ok := d.File.(taskFile); ok && off < 0 {
+	if tf, ok := asTaskFile(d.File); ok && off < 0 {
 		return tf.WriteTask(t, p, d.flags&abi.O_NONBLOCK != 0) // may block (pipe.go)
 	}
 	if off >= 0 {

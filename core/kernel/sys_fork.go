@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"path"
+	"sync/atomic"
 
 	"github.com/blink-go/blink/core/abi"
 	"github.com/blink-go/blink/core/mem"
@@ -18,10 +19,11 @@ import (
 // limits and cwd, and one task running on its own goroutine.
 //
 // vfork (CLONE_VFORK) blocks the parent until the child execs or exits.
-// CLONE_VM without CLONE_THREAD is served with a copy too: the child
-// cannot tell, except for the few programs that communicate through
-// memory written in a vfork child (glibc's posix_spawn reporting an exec
-// failure), which then see the failure as the child's exit status 127.
+// CLONE_VM without CLONE_THREAD shares the parent's Space and Engine (the
+// child's execve or exit lets go of them; Process.vmShare counts users),
+// which glibc's posix_spawn relies on to report an exec failure through
+// memory. CLONE_FILES and CLONE_FS without CLONE_THREAD still give the
+// child copies. CLONE_THREAD is sys_thread.go.
 
 // defaultMaxProcs bounds the guest processes of one kernel: a fork bomb
 // gets EAGAIN instead of exhausting the host.
@@ -53,10 +55,6 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 	if flags&abi.CLONE_SIGHAND != 0 && flags&abi.CLONE_VM == 0 {
 		return 0, abi.EINVAL
 	}
-	if flags&abi.CLONE_THREAD != 0 {
-		k.log.Once("clone-thread", "clone: threads (CLONE_THREAD) are not supported yet")
-		return 0, abi.ENOSYS
-	}
 	if flags&(abi.CLONE_NEWNS|abi.CLONE_NEWUTS|abi.CLONE_NEWIPC|abi.CLONE_NEWUSER|
 		abi.CLONE_NEWPID|abi.CLONE_NEWNET|abi.CLONE_NEWCGROUP) != 0 {
 		return 0, abi.EPERM // namespaces need privileges blink does not grant
@@ -67,6 +65,9 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 	exitSig := int(flags & abi.CSIGNAL)
 	if exitSig > abi.NSIG {
 		return 0, abi.EINVAL
+	}
+	if flags&abi.CLONE_THREAD != 0 {
+		return t.cloneThread(flags, stack, ptid, ctid, tls)
 	}
 
 	k.mu.Lock()
@@ -85,23 +86,48 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 		return 0, abi.EAGAIN
 	}
 
-	space, err := p.Space.Clone()
-	if err != nil {
-		return 0, abi.ENOMEM
+	var space *mem.Space
+	var engine *vm.Engine
+	var share *atomic.Int32
+	if flags&abi.CLONE_VM != 0 {
+		// The child runs in the parent's memory (vfork, posix_spawn):
+		// the Space and its decoded code are shared and counted.
+		p.mu.Lock()
+		space, engine = p.Space, p.Engine
+		if p.vmShare == nil {
+			p.vmShare = new(atomic.Int32)
+			p.vmShare.Store(1)
+		}
+		share = p.vmShare
+		share.Add(1)
+		p.mu.Unlock()
+	} else {
+		var err error
+		if space, err = p.Space.Clone(); err != nil {
+			return 0, abi.ENOMEM
+		}
+		engine = vm.New(space, vm.Options{DecodeCache: k.cfg.DecodeCache})
+	}
+	dropSpace := func() {
+		if share == nil || share.Add(-1) == 0 {
+			space.Close()
+		}
 	}
 	cwd, e := k.fs.Open(p.fsCtx(), p.cwd, ".", abi.O_RDONLY|abi.O_DIRECTORY|openPathFlag, 0)
 	if e != 0 {
-		space.Close()
+		dropSpace()
 		return 0, e
 	}
 	c := &Process{
 		k:          k,
 		pid:        k.allocPID(),
 		Space:      space,
-		Engine:     vm.New(space, vm.Options{DecodeCache: k.cfg.DecodeCache}),
+		Engine:     engine,
+		vmShare:    share,
 		cwd:        cwd,
 		root:       p.root,
 		exitSignal: exitSig,
+		live:       1,
 	}
 	p.mu.Lock()
 	c.umask = p.umask
@@ -330,9 +356,23 @@ func (t *Task) execve(name string, argv, envp []string) abi.Errno {
 		abs = path.Join(p.cwd.Path(), abs)
 	}
 
-	// Point of no return.
+	// Point of no return. Other threads end first (Linux's de_thread).
+	k.mu.Lock()
+	for _, tk := range p.tasks {
+		if tk != t {
+			tk.exited.Store(true)
+			tk.hint.Store(true)
+			tk.kick()
+		}
+	}
+	for p.live > 1 {
+		k.procExited.Wait()
+	}
+	k.mu.Unlock()
 	p.mu.Lock()
 	old := p.Space
+	oldShare := p.vmShare
+	p.vmShare = nil
 	mapped := p.mapped
 	p.mapped = nil
 	p.Space = space
@@ -351,7 +391,9 @@ func (t *Task) execve(name string, argv, envp []string) abi.Errno {
 	// The old engine is still running the SYSCALL; Stop makes it return
 	// so Run continues with the new engine.
 	t.m.RequestStop()
-	old.Close()
+	if oldShare == nil || oldShare.Add(-1) == 0 {
+		old.Close()
+	}
 	p.fds.closeOnExec()
 	// execve forgets the alternate stack; the stored flags stay (a fresh
 	// process shows uc_stack.ss_flags 0, not SS_DISABLE, in its frames).
@@ -402,38 +444,4 @@ func sysCloseRange(t *Task, a *Args) (uint64, abi.Errno) {
 		d.decRef()
 	}
 	return 0, 0
-}
-
-// HostSignal passes a signal blink received from the host to the guests,
-// as the host kernel would have delivered it to the program blink runs:
-// terminal signals (SIGINT, SIGQUIT, SIGWINCH) to the foreground process
-// group, the rest (SIGTERM, SIGHUP, ...) to the first process.
-func (k *Kernel) HostSignal(sig int) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	var first *Process
-	for _, p := range k.procs {
-		if p.hostParented && (first == nil || p.pid < first.pid) {
-			first = p
-		}
-	}
-	if first == nil {
-		return
-	}
-	si := &Siginfo{Signo: int32(sig), Code: abi.SI_KERNEL}
-	switch sig {
-	case abi.SIGINT, abi.SIGQUIT, abi.SIGWINCH:
-		pg := first.pgid
-		if k.fgPgrp != 0 {
-			pg = k.fgPgrp
-		}
-		for _, p := range k.procs {
-			if p.pgid == pg && !p.zombie && p != k.init {
-				k.sendLocked(p, nil, si)
-			}
-		}
-	default:
-		si.Code = abi.SI_USER
-		k.sendLocked(first, nil, si)
-	}
 }

@@ -10,19 +10,7 @@ import (
 
 // sysExit ends the calling thread; the last thread ends the process.
 func sysExit(t *Task, a *Args) (uint64, abi.Errno) {
-	p := t.proc
-	p.mu.Lock()
-	alive := 0
-	for _, tk := range p.tasks {
-		if !tk.exited.Load() {
-			alive++
-		}
-	}
-	p.mu.Unlock()
-	if alive <= 1 {
-		p.exitGroup(int(a[0]), 0)
-		return 0, 0
-	}
+	t.exitCode = int(a[0])
 	t.exited.Store(true)
 	t.m.RequestStop()
 	return 0, 0

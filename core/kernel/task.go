@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/blink-go/blink/core/abi"
@@ -26,12 +27,19 @@ type Task struct {
 	haveSaved  bool
 	altstack   [3]uint64 // ss_sp, ss_flags as set, ss_size
 	wake       chan struct{}
+	// While inHostPoll is set the task sleeps in the host's poll(2) and
+	// poke also writes to wakeW (poll_unix.go); wakeMu guards the pipe.
+	inHostPoll   atomic.Bool
+	wakeMu       sync.Mutex
+	wakeR, wakeW int
+	pollRegs     pollRegs
 
 	clearChildTID uint64
 	robustList    uint64
 	robustLen     uint64
 
-	exited atomic.Bool // set by the task itself, exit_group or a fatal signal
+	exited   atomic.Bool // set by the task itself, exit_group or a fatal signal
+	exitCode int         // exit(2)'s status, for the last thread of a group
 
 	args    Args
 	scratch []byte
@@ -53,10 +61,28 @@ func (t *Task) Machine() *x86.Machine { return t.m }
 func (t *Task) Process() *Process { return t.proc }
 
 // Run executes the task until it ends. It returns the process's exit
-// status, or the signal that killed it (then status is 0).
+// status, or the signal that killed it (then status is 0). For a group
+// leader whose other threads outlive it, Run waits until the whole
+// process has ended.
 func (t *Task) Run() (exitStatus int, killedBy int) {
-	p := t.proc
+	p, k := t.proc, t.k
+	t.loop()
+	t.exit()
+	k.mu.Lock()
+	for !p.zombie {
+		k.procExited.Wait()
+	}
+	k.mu.Unlock()
+	p.mu.Lock()
+	status, sig := p.exitStatus, p.killedBy
+	p.mu.Unlock()
+	return status, sig
+}
+
+// loop runs guest code, signals and syscalls until the task ends.
+func (t *Task) loop() {
 	for !t.exited.Load() {
+		p := t.proc
 		trap := p.Engine.Run(t.m)
 		t.m.ClearStop()
 		if trap != nil {
@@ -76,11 +102,6 @@ func (t *Task) Run() (exitStatus int, killedBy int) {
 			t.deliverPending()
 		}
 	}
-	p.mu.Lock()
-	status, sig := p.exitStatus, p.killedBy
-	p.mu.Unlock()
-	t.exit()
-	return status, sig
 }
 
 // crash logs what Linux would have turned into a core dump: the signal,

@@ -1,0 +1,5 @@
+package kernel
+
+import "golang.org/x/sys/unix"
+
+const hostTCPKeepIdle = unix.TCP_KEEPALIVE
