@@ -43,7 +43,7 @@ const (
 
 type stopEnv struct{}
 
-func (stopEnv) Syscall(m *x86.Machine) { m.Stop = true }
+func (stopEnv) Syscall(m *x86.Machine) { m.RequestStop() }
 
 func benchMachine(b *testing.B, mode mem.Mode) (*Engine, *x86.Machine) {
 	s, err := mem.New(mem.Options{Mode: mode, Reserve: 1 << 32})
@@ -78,7 +78,7 @@ func runBench(b *testing.B, mode mem.Mode, off uint64, setup func(m *x86.Machine
 			setup(m)
 		}
 		m.RIP = benchText + off
-		m.Stop = false
+		m.ClearStop()
 		if t := e.Run(m); t != nil {
 			b.Fatalf("trap: %s", t.Msg)
 		}

@@ -53,7 +53,7 @@ type Stats struct {
 	SMCFaults     uint64 // host write faults on pages holding decoded code
 }
 
-// Trap describes why Run stopped other than through Machine.Stop: a
+// Trap describes why Run stopped other than through Machine.RequestStop: a
 // synchronous fault the kernel must turn into a signal.
 type Trap struct {
 	Sig  int    // SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP
@@ -144,7 +144,7 @@ func (e *Engine) invalidatePage(page uint64) {
 	e.mu.Unlock()
 }
 
-// Run executes m until m.Stop is set (returns nil) or a fault or exception
+// Run executes m until m.RequestStop is called (returns nil) or a fault or exception
 // occurs (returns the Trap, with m.RIP at the faulting instruction except
 // for traps, such as INT3, that Linux reports after the instruction).
 func (e *Engine) Run(m *x86.Machine) *Trap {
@@ -155,7 +155,7 @@ func (e *Engine) Run(m *x86.Machine) *Trap {
 	icount := m.Icount
 	defer func() { e.retired.Add(m.Icount - icount) }()
 	var fast [1 << fastBits]*block
-	for !m.Stop {
+	for !m.Stopping() {
 		t, smc := e.run(m, &fast)
 		if t != nil {
 			return t
@@ -173,7 +173,7 @@ func (e *Engine) Run(m *x86.Machine) *Trap {
 	return nil
 }
 
-// run is the dispatch loop. It returns (nil, false) when m.Stop is set,
+// run is the dispatch loop. It returns (nil, false) when a stop is requested,
 // (nil, true) when an instruction must be restarted because its store hit
 // a page holding decoded code, or a trap.
 func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, smc bool) {
@@ -191,7 +191,7 @@ func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, s
 		}
 	}()
 	var prev *block
-	for !m.Stop {
+	for !m.Stopping() {
 		rip := m.RIP
 		b := (*block)(nil)
 		if prev != nil {

@@ -1,6 +1,10 @@
 package x86
 
-import "github.com/blink-go/blink/core/mem"
+import (
+	"sync/atomic"
+
+	"github.com/blink-go/blink/core/mem"
+)
 
 // XMM is one 128-bit vector register as two little-endian 64-bit lanes:
 // [0] holds bits 0..63, [1] bits 64..127. Byte i of the register is byte
@@ -63,13 +67,30 @@ type Machine struct {
 	// Cur is the instruction being executed, kept for fault reporting.
 	Cur *Inst
 
-	// Stop is set (by the kernel, from a syscall or another thread) to make
-	// the engine return at the next block boundary.
-	Stop bool
+	// stop, when non-zero, makes the engine return at the next block
+	// boundary. It is written by the kernel from the machine's own
+	// goroutine (a syscall) or from another one (a signal, exit_group), so
+	// it is only accessed atomically, through RequestStop, Stopping and
+	// ClearStop. It stays a plain uint32 rather than an atomic.Uint32 so
+	// that a Machine can still be copied (fork, execve); on amd64 and
+	// arm64 the atomic load is an ordinary load, so the engine's check at
+	// each block boundary costs what a bool test did.
+	stop uint32
 
 	// Icount counts retired instructions (per thread, so no atomics).
 	Icount uint64
 }
+
+// RequestStop asks the engine running m to return at the next block
+// boundary. Safe from any goroutine.
+func (m *Machine) RequestStop() { atomic.StoreUint32(&m.stop, 1) }
+
+// Stopping reports whether a stop was requested and not yet cleared.
+func (m *Machine) Stopping() bool { return atomic.LoadUint32(&m.stop) != 0 }
+
+// ClearStop withdraws a stop request; the kernel calls it on the
+// machine's goroutine after Run returned, before looking at why.
+func (m *Machine) ClearStop() { atomic.StoreUint32(&m.stop, 0) }
 
 // Space is the guest address space type the machine executes in.
 type Space = mem.Space
