@@ -58,17 +58,23 @@ func (p *Process) noteExec(space *mem.Space, file string, sp uint64) {
 		}
 		return binary.LittleEndian.Uint64(b[:])
 	}
+	// strEnd finds the end of the string at a. It reads at most to the
+	// end of a page at a time: CopyIn is all or nothing, and the last
+	// strings sit right under the top of the stack mapping.
 	strEnd := func(a uint64) uint64 {
 		var b [256]byte
-		for n := 0; n < 1<<20; n += len(b) {
-			if space.CopyIn(a+uint64(n), b[:]) != 0 {
+		for p, n := a, 0; n < 1<<20; {
+			chunk := b[:min(uint64(len(b)), 4096-p&4095)]
+			if space.CopyIn(p, chunk) != 0 {
 				return a
 			}
-			for i, c := range b {
+			for i, c := range chunk {
 				if c == 0 {
-					return a + uint64(n+i) + 1
+					return p + uint64(i) + 1
 				}
 			}
+			p += uint64(len(chunk))
+			n += len(chunk)
 		}
 		return a
 	}
