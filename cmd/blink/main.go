@@ -62,6 +62,16 @@ func run(args []string) int {
 			return exitCannotRun
 		}
 	}
+	fsOpts := blinkfs.OptionsFromEnv()
+	fsOpts.NoSystemRoot = o.noSysRoot
+	for _, spec := range o.binds {
+		b, err := parseBind(spec)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "blink: %v\n", err)
+			return exitCannotRun
+		}
+		fsOpts.Binds = append(fsOpts.Binds, b)
+	}
 	mode := memMode(o.virtualMem, probeLinear, log.Printf)
 	k := kernel.New(kernel.Config{
 		Log:         log,
@@ -71,7 +81,7 @@ func run(args []string) int {
 		DecodeCache: !o.noCache,
 		Root:        o.root,
 		KeepHostIDs: o.keepHostIDs,
-		FSOptions:   blinkfs.OptionsFromEnv(),
+		FSOptions:   fsOpts,
 	})
 	var prog string
 	if o.root == "" {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	blinkfs "github.com/blink-go/blink/fs"
 )
 
 // options are blink's command-line settings, parsed getopt-style so that
@@ -21,8 +23,10 @@ type options struct {
 	argv0       bool // -0: the word after the program is argv[0]
 	logPath     string
 	logPathSet  bool
-	root        string // -C
-	keepHostIDs bool   // --host-ids: no fake root under -C
+	root        string   // -C
+	keepHostIDs bool     // --host-ids: no fake root under -C
+	binds       []string // --bind HOST:GUEST[:ro], repeatable
+	noSysRoot   bool     // --no-systemroot
 	program     string
 	programArgs []string // argv as the guest will see it
 }
@@ -41,6 +45,8 @@ const usage = `usage: blink [-hvjemZs] [-L logfile] [-C root] program [argv1...]
   -C path     run program inside this root directory (or image, see below)
   --host-ids  under -C, keep the host user's identity and file owners
               (default: a fake root, where the guest is uid 0)
+  --bind HOST:GUEST[:ro]  show a host directory at a guest path (repeatable)
+  --no-systemroot         do not mount the host's / at /SystemRoot
 environment: BLINK_LOG_FILENAME (log path when -L is absent)
 `
 
@@ -57,8 +63,19 @@ func parseArgs(args []string) (*options, error) {
 			i++
 			break
 		}
-		if a == "--host-ids" {
+		switch a {
+		case "--host-ids":
 			o.keepHostIDs = true
+			continue
+		case "--no-systemroot":
+			o.noSysRoot = true
+			continue
+		case "--bind":
+			if i+1 >= len(args) {
+				return nil, errors.New("--bind requires HOST:GUEST")
+			}
+			i++
+			o.binds = append(o.binds, args[i])
 			continue
 		}
 		if len(a) < 2 || a[0] != '-' {
@@ -148,4 +165,24 @@ func findProgram(name string, path string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: command not found", name)
+}
+
+// parseBind reads --bind's HOST:GUEST[:ro].
+func parseBind(spec string) (blinkfs.Bind, error) {
+	ro := false
+	if rest, ok := strings.CutSuffix(spec, ":ro"); ok {
+		spec, ro = rest, true
+	}
+	host, guest, ok := strings.Cut(spec, ":")
+	if !ok || host == "" || guest == "" || guest[0] != '/' {
+		return blinkfs.Bind{}, fmt.Errorf("--bind %s: want HOST:GUEST[:ro] with an absolute GUEST", spec)
+	}
+	abs, err := filepath.Abs(host)
+	if err != nil {
+		return blinkfs.Bind{}, err
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return blinkfs.Bind{}, fmt.Errorf("--bind %s: %s is not a directory", spec, host)
+	}
+	return blinkfs.Bind{Host: abs, Guest: guest, ReadOnly: ro}, nil
 }
