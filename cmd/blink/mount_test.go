@@ -10,7 +10,10 @@ import (
 // Start-up binds show a host directory inside the guest root, read-only
 // when asked; --no-systemroot closes the root.
 func TestBindAndNoSystemRoot(t *testing.T) {
-	tarball := filepath.Join(sharedRootfs(t), "alpine-minirootfs-3.20.3-x86_64.tar.gz")
+	tarball, err := filepath.Abs(filepath.Join(sharedRootfs(t), "alpine-minirootfs-3.20.3-x86_64.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	share := t.TempDir()
 	if err := os.WriteFile(filepath.Join(share, "f"), []byte("shared\n"), 0o644); err != nil {
 		t.Fatal(err)
