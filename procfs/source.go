@@ -45,6 +45,7 @@ type Proc struct {
 	TIDs                 []int
 	Comm                 string
 	State                byte // 'R', 'S', 'T', 'Z' ...
+	Nice                 int  // -20..19; stat shows priority 20+Nice
 	UID, GID             [4]uint32
 	Groups               []uint32
 	Umask                uint32

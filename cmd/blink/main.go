@@ -140,7 +140,7 @@ func loadFunc(p kernel.LoadParams) (kernel.Image, error) {
 	if err != nil {
 		return kernel.Image{}, err
 	}
-	return kernel.Image{Entry: img.Entry, SP: img.SP, Brk: img.Brk}, nil
+	return kernel.Image{Entry: img.Entry, SP: img.SP, Brk: img.Brk, Exec: img.ExecPath}, nil
 }
 
 func oneLine(s string) string {

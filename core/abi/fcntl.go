@@ -131,3 +131,11 @@ const (
 
 // PATH_MAX includes the terminating NUL; longer paths fail with ENAMETOOLONG.
 const PATH_MAX = 4096
+
+// flock(2) operations, from include/uapi/asm-generic/fcntl.h.
+const (
+	LOCK_SH = 1
+	LOCK_EX = 2
+	LOCK_NB = 4
+	LOCK_UN = 8
+)

@@ -17,6 +17,9 @@ type Image struct {
 	Entry uint64 // initial RIP
 	SP    uint64 // initial RSP (argc, argv, envp, auxv already written)
 	Brk   uint64 // program break start
+	// Exec is the file finally mapped (a script's interpreter, not the
+	// script), as the loader opened it; /proc/PID/exe names it.
+	Exec string
 }
 
 // LoadParams is what a LoadFunc gets to map a program.
@@ -145,6 +148,10 @@ func (k *Kernel) Exec(load LoadFunc, progPath string, argv, envp []string) (exit
 		p.Space.SetBrk(img.Brk)
 	}
 	p.noteExec(p.Space, progPath, img.SP)
+	exe := t.resolvedPath(img.Exec, abs)
+	p.mu.Lock()
+	p.exe = exe
+	p.mu.Unlock()
 	t.m.RIP = img.Entry
 	t.m.R[x86.RSP] = img.SP
 	status, sig := t.Run()
@@ -207,4 +214,30 @@ func (t *Task) openForLoad(name string) (mem.File, error) {
 		return nil, e
 	}
 	return loadFile{f}, nil
+}
+
+// resolvedPath names the file at name (relative to the cwd) the way
+// /proc/PID/exe does: with every symlink resolved, from the process root
+// (/bin/sh that links to /bin/busybox is /bin/busybox). fallback is used
+// when the file cannot be reopened.
+func (t *Task) resolvedPath(name, fallback string) string {
+	if name == "" {
+		return fallback
+	}
+	at := t.proc.cwd
+	if name[0] == '/' {
+		at = nil
+	}
+	f, e := t.k.fs.Open(t.proc.fsCtx(), at, name, abi.O_PATH, 0)
+	if e != 0 {
+		return fallback
+	}
+	defer f.Close()
+	if pf, ok := f.(PathFromFile); ok {
+		t.proc.mu.Lock()
+		root := t.proc.root
+		t.proc.mu.Unlock()
+		return pf.PathFrom(root)
+	}
+	return fallback
 }

@@ -15,6 +15,7 @@ type Description struct {
 	flags int           // access mode and status flags, as open(2) took them
 	kind  atomic.Uint32 // kindRegular/kindOther once known, for transfer splitting
 	refs  atomic.Int32
+	flk   atomic.Pointer[flockRef] // set once the description has held a flock
 }
 
 func newDescription(f File, flags int) *Description {
@@ -27,6 +28,9 @@ func (d *Description) incRef() { d.refs.Add(1) }
 
 func (d *Description) decRef() abi.Errno {
 	if d.refs.Add(-1) == 0 {
+		if r := d.flk.Load(); r != nil {
+			r.t.release(r.key, d)
+		}
 		return d.File.Close()
 	}
 	return 0

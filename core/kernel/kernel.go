@@ -71,8 +71,9 @@ type Kernel struct {
 	procExited *sync.Cond // on mu: broadcast when a process exits or is reaped
 	load       LoadFunc
 	maxProcs   int
-	locks      lockTable // fcntl record locks (locks.go)
-	tty        ctty      // the host terminal's job-control state (tty.go)
+	locks      lockTable  // fcntl record locks (locks.go)
+	flocks     flockTable // flock(2) locks (flock.go)
+	tty        ctty       // the host terminal's job-control state (tty.go)
 
 	// threads maps the TIDs of threads other than group leaders (under
 	// mu), so that PIDs and TIDs share one number space as on Linux.

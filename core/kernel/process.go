@@ -47,6 +47,7 @@ type Process struct {
 	rlimits [abi.RLIM_NLIMITS][2]uint64
 	creds   Credentials
 	exe     string   // absolute guest path of the program, for /proc/self/exe
+	nice    int32    // setpriority(2); guarded by Kernel.mu, inherited by fork
 	info    procInfo // what /proc shows that nothing else keeps (procinfo.go)
 
 	// Guarded by Kernel.mu: dispositions, the process-wide signal queue,

@@ -189,6 +189,7 @@ func (s procSource) Proc(pid int) (procfs.Proc, bool) {
 	out.Umask = p.umask
 	out.Rlimits = p.rlimits
 	out.Exe = p.exe
+	out.Nice = int(p.nice)
 	out.Comm = p.info.comm
 	if out.Comm == "" {
 		out.Comm = path.Base(p.exe)

@@ -135,6 +135,7 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 	c.creds = p.creds
 	c.creds.Groups = append([]uint32(nil), p.creds.Groups...)
 	c.exe = p.exe
+	c.nice = p.nice
 	c.mapped = append([]*Description(nil), p.mapped...)
 	p.mu.Unlock()
 	for _, d := range c.mapped {
@@ -377,7 +378,10 @@ func (t *Task) execve(name string, argv, envp []string) abi.Errno {
 	p.mapped = nil
 	p.Space = space
 	p.Engine = vm.New(space, vm.Options{DecodeCache: k.cfg.DecodeCache})
-	p.exe = abs
+	p.mu.Unlock()
+	exe := t.resolvedPath(img.Exec, abs)
+	p.mu.Lock()
+	p.exe = exe
 	p.mu.Unlock()
 	p.noteExec(space, name, img.SP)
 	for _, d := range mapped {
