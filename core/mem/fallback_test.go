@@ -12,9 +12,9 @@ import (
 // succeed, in Virtual mode, saying why, and the Space must work.
 func TestReservationFallback(t *testing.T) {
 	failed := errors.New("cannot allocate memory")
-	var asked uint64
+	var asked []uint64
 	s, err := New(Options{Mode: Linear, reserve: func(size uint64) (unsafe.Pointer, error) {
-		asked = size
+		asked = append(asked, size)
 		return nil, failed
 	}})
 	if err != nil {
@@ -28,8 +28,14 @@ func TestReservationFallback(t *testing.T) {
 		}
 		return
 	}
-	if asked != defaultReserve {
-		t.Errorf("reserved %#x, want the default %#x", asked, uint64(defaultReserve))
+	// The default first, then ever smaller reservations down to minReserve.
+	if len(asked) < 2 || asked[0] != defaultReserve || asked[len(asked)-1] != minReserve {
+		t.Errorf("reservations tried %#x, want %#x down to %#x", asked, uint64(defaultReserve), uint64(minReserve))
+	}
+	for i := 1; i < len(asked); i++ {
+		if asked[i] >= asked[i-1] {
+			t.Errorf("reservations tried %#x do not shrink", asked)
+		}
 	}
 	if s.Mode() != Virtual || s.Limit() != taskSize || s.base != nil || s.end8 != 0 {
 		t.Fatalf("mode %v limit %#x base %p end8 %#x after a failed reservation", s.Mode(), s.Limit(), s.base, s.end8)
@@ -42,7 +48,7 @@ func TestReservationFallback(t *testing.T) {
 	if v := s.Read64(a + pageSize - 4); v != 0x1122334455667788 {
 		t.Errorf("read back %#x", v)
 	}
-	if _, ok := s.HostFault(uintptr(unsafe.Pointer(&asked))); ok {
+	if _, ok := s.HostFault(uintptr(unsafe.Pointer(&asked[0]))); ok {
 		t.Error("HostFault claimed an address without a reservation")
 	}
 

@@ -159,7 +159,7 @@ func (s *Space) transfer(src, dst *vma, n uint64) {
 	if src.Start >= s.reserve && dst.Start >= s.reserve {
 		s.pt.walk(src.Start>>pageShift, (src.Start+n)>>pageShift, func(vpn uint64, p *pte) {
 			nvpn := (dst.Start + vpn<<pageShift - src.Start) >> pageShift
-			s.pt.set(nvpn, &pte{vpn: nvpn, data: p.data})
+			s.pt.set(nvpn, &pte{vpn: nvpn, data: p.data, cow: p.cow})
 			s.pt.set(vpn, nil)
 		})
 		return
@@ -179,7 +179,7 @@ func (s *Space) writeRaw(v *vma, a uint64, src []byte) {
 		if a < s.reserve && s.base != nil {
 			n = copy(s.hostSlice(a, min(a+uint64(len(src)), s.reserve)), src)
 		} else {
-			n = copy(s.resident(v, a).data[a&pageMask:], src)
+			n = copy(s.writable(v, a).data[a&pageMask:], src)
 		}
 		src, a = src[n:], a+uint64(n)
 	}

@@ -25,11 +25,18 @@
 //     not marked as code, so the first write to code takes the slow path,
 //     which calls OnCodeWrite before the store lands.
 //   - OnCodeWrite is always called without s.mu held.
+//   - A page-table page that fork shares copy-on-write (pte.cow) is never
+//     in a write TLB: Clone empties the parent's first and fill unshares
+//     it on the first write. The one race left is a guest store that
+//     loaded its write entry before a fork and lands only after the
+//     parent has already unshared that page again: it is lost to the
+//     parent and seen by the child, like a store racing munmap is lost.
 package mem
 
 import (
 	"encoding/binary"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/blink-go/blink/core/abi"
@@ -78,6 +85,39 @@ const (
 	defaultReserve = 1 << 40
 )
 
+// Host address-space budget. Every Linear Space holds one PROT_NONE host
+// reservation, and all of them share the host process's address space
+// (128 TiB on a 47-bit x86-64 host): at 1 TiB each, about 127 processes
+// would exhaust it, long before the kernel's limit of 512 processes. So
+// reservations get the size asked for (1 TiB by default, room for a Go
+// guest's heap at 0xc000000000) while the total stays within bigBudget,
+// and smallReserve beyond it, which keeps 512 processes within a quarter
+// of the host's space and leaves the rest to the Go runtime. A host that
+// refuses a reservation gets asked for a quarter of it, down to
+// minReserve, and then the Space falls back to Virtual. A Space whose
+// reservation is smaller than its layout needs (a forked child of a
+// 1 TiB parent, whose stack sits at 1 TiB) keeps the addresses above it
+// in the page table, as Linear mode always does for high addresses.
+const (
+	bigBudget    = 32 << 40
+	smallReserve = 64 << 30
+	minReserve   = 1 << 30
+)
+
+// reservedTotal is the host address space held by all live Linear
+// Spaces of this process: a host-wide resource, like the address space
+// itself, so it is the one piece of package state.
+var reservedTotal atomic.Uint64
+
+// firstSize is the reservation to ask for first for a Space that wants
+// want bytes and whose mappings need the first need bytes to be linear.
+func firstSize(want, need uint64) uint64 {
+	if want <= smallReserve || reservedTotal.Load()+want <= bigBudget {
+		return want
+	}
+	return max(smallReserve, need)
+}
+
 // Fault is raised (by panic) when a guest access hits unmapped memory or
 // violates protection.
 type Fault struct {
@@ -123,8 +163,10 @@ type Options struct {
 	Reserve uint64
 
 	// reserve replaces hostReserve in tests, to force the fallback.
-	reserve func(size uint64) (unsafe.Pointer, error)
+	reserve reserveFunc
 }
+
+type reserveFunc func(size uint64) (unsafe.Pointer, error)
 
 // File is what a file mapping reads its contents from. A File that also
 // implements HostFD() int can be mapped MAP_SHARED directly from the host
@@ -159,6 +201,7 @@ type Space struct {
 	amu      sync.Mutex // serialises the locked (non-native) atomics
 	mode     Mode
 	reserve  uint64 // Linear reservation size; 0 in Virtual mode
+	hostRes  reserveFunc
 	limit    uint64
 	mmapBase uint64
 	fallback string
@@ -170,20 +213,12 @@ type Space struct {
 	closed   bool
 }
 
-func (o *Options) reserveFunc() func(uint64) (unsafe.Pointer, error) {
-	if o.reserve != nil {
-		return o.reserve
-	}
-	return hostReserve
-}
-
 // New creates an empty address space. Linear mode silently falls back to
-// Virtual when the host cannot provide it; see FallbackReason.
+// Virtual when the host cannot provide it; see FallbackReason. The
+// reservation may be smaller than Options.Reserve when the host's address
+// space runs short (see bigBudget).
 func New(opt Options) (*Space, error) {
-	s := &Space{code: make(map[uint64]struct{})}
-	s.flushTLB()
-	s.mode = Virtual
-	s.limit = taskSize
+	s := newEmpty(opt.reserve)
 	if opt.Mode == Linear {
 		size := opt.Reserve
 		if size == 0 {
@@ -193,20 +228,46 @@ func New(opt Options) (*Space, error) {
 		if size > taskSize {
 			size = taskSize
 		}
-		if why := linearUnsupported(); why != "" {
-			s.fallback = why
-		} else if base, err := opt.reserveFunc()(size); err != nil {
-			s.fallback = "host reservation failed: " + err.Error()
-		} else {
-			s.mode = Linear
-			s.base = base
-			s.reserve = size
-			s.limit = size
-			s.end1, s.end2, s.end4, s.end8, s.end16 = size, size-1, size-3, size-7, size-15
+		if s.reserveLinear(size, 0); s.mode == Linear {
+			s.limit = s.reserve
 		}
 	}
 	s.mmapBase = s.limit
 	return s, nil
+}
+
+func newEmpty(res reserveFunc) *Space {
+	if res == nil {
+		res = hostReserve
+	}
+	s := &Space{code: make(map[uint64]struct{}), hostRes: res, mode: Virtual, limit: taskSize}
+	s.flushTLB()
+	return s
+}
+
+// reserveLinear gives s a Linear reservation of up to want bytes, and of
+// at least need bytes, or leaves it in Virtual mode saying why.
+func (s *Space) reserveLinear(want, need uint64) {
+	if why := linearUnsupported(); why != "" {
+		s.fallback = why
+		return
+	}
+	floor := max(need, min(want, minReserve))
+	for size := firstSize(want, need); ; size = max(size/4&^pageMask, floor) {
+		base, err := s.hostRes(size)
+		if err == nil {
+			reservedTotal.Add(size)
+			s.mode = Linear
+			s.base = base
+			s.reserve = size
+			s.end1, s.end2, s.end4, s.end8, s.end16 = size, size-1, size-3, size-7, size-15
+			return
+		}
+		if size <= floor {
+			s.fallback = "host reservation failed: " + err.Error()
+			return
+		}
+	}
 }
 
 // Mode reports the backing actually in use.
@@ -243,6 +304,7 @@ func (s *Space) Close() {
 	s.flushTLB()
 	if s.base != nil {
 		hostRelease(s.base, s.reserve)
+		reservedTotal.Add(-s.reserve)
 		s.base = nil
 		s.end1, s.end2, s.end4, s.end8, s.end16 = 0, 0, 0, 0, 0
 	}

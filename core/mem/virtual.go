@@ -22,9 +22,17 @@ const (
 // entry (a single atomic pointer) can never be seen half-written; moving a
 // page (mremap) or sharing it with a child (fork) makes a new pte around
 // the same data.
+//
+// A cow page's data may be shared with other Spaces (a private page at
+// fork): it is read in place, but the write TLB never holds it, and the
+// first write through fill copies the data into a page of this Space's
+// own (unshare). There is no reference count, so the last sharer copies
+// too; that costs one page copy per page written, never more than the
+// eager copy it replaces.
 type pte struct {
 	vpn  uint64
 	data *[pageSize]byte
+	cow  bool
 }
 
 // noPage is what empty TLB slots point at: its vpn exceeds every real page
@@ -175,6 +183,9 @@ func (s *Space) fill(a uint64, write bool) (p *pte, f *Fault, wasCode bool) {
 		f = s.fault(a, write, abi.SEGV_ACCERR)
 	default:
 		p = s.resident(v, a)
+		if write && p.cow {
+			p = s.unshare(p)
+		}
 		i := (a >> pageShift) & tlbMask
 		s.rtlb[i].Store(p)
 		if write {
@@ -204,6 +215,26 @@ func (s *Space) resident(v *vma, a uint64) *pte {
 	}
 	p := &pte{vpn: vpn, data: data}
 	s.pt.set(vpn, p)
+	return p
+}
+
+// unshare gives this Space its own copy of cow page p. Callers hold s.mu.
+func (s *Space) unshare(p *pte) *pte {
+	data := newPageData()
+	*data = *p.data
+	np := &pte{vpn: p.vpn, data: data}
+	s.pt.set(p.vpn, np)
+	s.rtlb[p.vpn&tlbMask].Store(np)
+	return np
+}
+
+// writable is resident for a write that bypasses fill (kernel-side raw
+// stores): cow pages are unshared first. Callers hold s.mu.
+func (s *Space) writable(v *vma, a uint64) *pte {
+	p := s.resident(v, a)
+	if p.cow {
+		p = s.unshare(p)
+	}
 	return p
 }
 
