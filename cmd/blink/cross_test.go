@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"github.com/blink-go/blink/rootfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +42,10 @@ func TestCrossQEMU(t *testing.T) {
 					runCaseExe(t, exe, name, "-m")
 				})
 			}
+			t.Run("alpine-m", func(t *testing.T) {
+				t.Parallel()
+				runAlpineCross(t, exe)
+			})
 			for _, name := range crossLinearCases {
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
@@ -107,4 +112,49 @@ func crossBlink(t *testing.T, arch string) []string {
 		}
 	}
 	return []string{qemu, exe}
+}
+
+// alpineCrossScript is a handful of busybox commands: the shell, fork and
+// exec, pipes, symlinks resolved inside the root, text tools, checksums.
+const alpineCrossScript = `cat /etc/alpine-release; readlink -f /bin/sh; echo a b c | wc -w
+for i in 3 1 2; do echo $i; done | sort | tr '\n' ' '; echo
+printf 'x\ny\n' > /tmp/f; sha256sum /tmp/f | cut -c1-16; ls /bin | head -3
+echo $((6*7)) $(basename /usr/bin/env)`
+
+// runAlpineCross runs alpineCrossScript in the Alpine rootfs with the
+// foreign build of blink (virtual memory: see crossLinearCases) and with
+// this host's, and requires the same output: the x86-64 run is the oracle.
+func runAlpineCross(t *testing.T, exe []string) {
+	tarball, err := filepath.Abs(filepath.Join(sharedRootfs(t), "alpine-minirootfs-3.20.3-x86_64.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "root")
+	f, err := os.Open(tarball)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rootfs.Unpack(f, root, rootfs.DefaultLimits())
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(argv []string) string {
+		args := append(append([]string{}, argv[1:]...), "-m", "-L", "/dev/null", "--host-ids", "-C", root, "/bin/sh", "-c", alpineCrossScript)
+		cmd := exec.Command(argv[0], args...)
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", argv[0], err, out)
+		}
+		return string(out)
+	}
+	needBlink(t)
+	want := run([]string{blinkPath})
+	if got := run(exe); got != want {
+		t.Errorf("alpine under %s:\n%s\nx86-64 build:\n%s", exe[0], got, want)
+	}
+	if !strings.HasPrefix(want, "3.20.3\n/bin/busybox\n3\n") {
+		t.Errorf("unexpected x86-64 output:\n%s", want)
+	}
 }
