@@ -129,7 +129,7 @@ func runAlpineCross(t *testing.T, exe []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Join(t.TempDir(), "root")
+	root := t.TempDir()
 	f, err := os.Open(tarball)
 	if err != nil {
 		t.Fatal(err)

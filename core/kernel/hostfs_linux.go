@@ -18,16 +18,25 @@ func openFlagsToHost(flags int) (int, abi.Errno) { return flags &^ abi.O_CLOEXEC
 
 func statFromHost(st *unix.Stat_t) Stat {
 	return Stat{
-		Dev: st.Dev, Ino: st.Ino, Nlink: uint64(st.Nlink), Rdev: st.Rdev,
+		Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Rdev: uint64(st.Rdev),
 		Mode: st.Mode, UID: st.Uid, GID: st.Gid,
-		Size: st.Size, Blksize: int64(st.Blksize), Blocks: st.Blocks,
+		Size: int64(st.Size), Blksize: int64(st.Blksize), Blocks: int64(st.Blocks),
 		Atime: Timespec{Sec: int64(st.Atim.Sec), Nsec: int64(st.Atim.Nsec)},
 		Mtime: Timespec{Sec: int64(st.Mtim.Sec), Nsec: int64(st.Mtim.Nsec)},
 		Ctime: Timespec{Sec: int64(st.Ctim.Sec), Nsec: int64(st.Ctim.Nsec)},
 	}
 }
 
-func hostTimespec(t Timespec) unix.Timespec { return unix.Timespec{Sec: t.Sec, Nsec: t.Nsec} }
+// hostTimespec keeps UTIME_NOW/UTIME_OMIT intact; the field widths are
+// the host's time_t (32-bit on 386, arm and mips).
+func hostTimespec(t Timespec) unix.Timespec {
+	var ts unix.Timespec
+	setWidth(&ts.Sec, t.Sec)
+	setWidth(&ts.Nsec, t.Nsec)
+	return ts
+}
+
+func setWidth[T int32 | int64](p *T, v int64) { *p = T(v) }
 
 func hostRename(ofd int, op string, nfd int, np string, flags uint32) abi.Errno {
 	return hostErrno(unix.Renameat2(ofd, op, nfd, np, uint(flags)))
@@ -144,8 +153,8 @@ func hostSysinfo() sysinfoData {
 	}
 	u := uint64(si.Unit)
 	return sysinfoData{
-		loads:    [3]uint64{si.Loads[0], si.Loads[1], si.Loads[2]},
-		totalram: si.Totalram * u, freeram: si.Freeram * u, sharedram: si.Sharedram * u,
-		bufferram: si.Bufferram * u, totalswap: si.Totalswap * u, freeswap: si.Freeswap * u,
+		loads:    [3]uint64{uint64(si.Loads[0]), uint64(si.Loads[1]), uint64(si.Loads[2])},
+		totalram: uint64(si.Totalram) * u, freeram: uint64(si.Freeram) * u, sharedram: uint64(si.Sharedram) * u,
+		bufferram: uint64(si.Bufferram) * u, totalswap: uint64(si.Totalswap) * u, freeswap: uint64(si.Freeswap) * u,
 	}
 }

@@ -12,7 +12,7 @@ import (
 type waitReq struct {
 	idtype  int // P_ALL, P_PID, P_PGID
 	id      int
-	options int // WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT, __WALL, __WCLONE
+	options uint32 // WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT, __WALL, __WCLONE
 }
 
 // waitHit is a child state change found by a wait.
@@ -106,7 +106,7 @@ func (t *Task) wait(r *waitReq) (waitHit, bool, abi.Errno) {
 
 func sysWait4(t *Task, a *Args) (uint64, abi.Errno) {
 	pid := int32(a[0])
-	opts := int(uint32(a[2]))
+	opts := uint32(a[2])
 	if opts&^(abi.WNOHANG|abi.WUNTRACED|abi.WCONTINUED|abi.WNOTHREAD|abi.WALL|abi.WCLONE) != 0 {
 		return 0, abi.EINVAL
 	}
@@ -142,7 +142,7 @@ func sysWait4(t *Task, a *Args) (uint64, abi.Errno) {
 
 func sysWaitid(t *Task, a *Args) (uint64, abi.Errno) {
 	idtype, id := int(int32(a[0])), int(int32(a[1]))
-	opts := int(uint32(a[3]))
+	opts := uint32(a[3])
 	if opts&^(abi.WNOHANG|abi.WNOWAIT|abi.WEXITED|abi.WSTOPPED|abi.WCONTINUED|abi.WNOTHREAD|abi.WALL|abi.WCLONE) != 0 {
 		return 0, abi.EINVAL
 	}
