@@ -33,6 +33,9 @@ func hostResident(p unsafe.Pointer, size uint64, buf []uint64, fn func(off, n ui
 		fd, err := unix.Open("/proc/self/pagemap", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			fd = -1
+		} else if !pagemapWorks(fd) {
+			unix.Close(fd)
+			fd = -1
 		}
 		pagemap.fd = fd
 	})
@@ -70,4 +73,26 @@ func hostResident(p unsafe.Pointer, size uint64, buf []uint64, fn func(off, n ui
 	if inRun {
 		fn(runStart<<pageShift, (pages-runStart)<<pageShift)
 	}
+}
+
+// pagemapWorks checks, once, that pagemap describes this address space: a
+// page just written must read as present and a page never touched as
+// absent. Emulators such as qemu-user show the host's view at other
+// addresses; trusting that would leave written pages uncopied.
+func pagemapWorks(fd int) bool {
+	const size = 2 << pageShift
+	b, err := unix.Mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		return false
+	}
+	defer unix.Munmap(b)
+	b[0] = 1
+	var raw [16]byte
+	first := uint64(uintptr(unsafe.Pointer(&b[0]))) >> pageShift
+	if n, err := unix.Pread(fd, raw[:], int64(first*8)); err != nil || n != len(raw) {
+		return false
+	}
+	touched := *(*uint64)(unsafe.Pointer(&raw[0]))
+	untouched := *(*uint64)(unsafe.Pointer(&raw[8]))
+	return touched&pmPresent != 0 && untouched&(pmPresent|pmSwapped) == 0
 }
