@@ -29,17 +29,7 @@ const (
 // skipping it would lose its contents. Without pagemap (no /proc, or a
 // kernel that refuses it) the whole range is reported.
 func hostResident(p unsafe.Pointer, size uint64, buf []uint64, fn func(off, n uint64)) {
-	pagemap.once.Do(func() {
-		fd, err := unix.Open("/proc/self/pagemap", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			fd = -1
-		} else if !pagemapWorks(fd) {
-			unix.Close(fd)
-			fd = -1
-		}
-		pagemap.fd = fd
-	})
-	if pagemap.fd < 0 {
+	if !residentPrecise() {
 		fn(0, size)
 		return
 	}
@@ -73,6 +63,22 @@ func hostResident(p unsafe.Pointer, size uint64, buf []uint64, fn func(off, n ui
 	if inRun {
 		fn(runStart<<pageShift, (pages-runStart)<<pageShift)
 	}
+}
+
+// residentPrecise reports whether hostResident can tell touched pages from
+// untouched ones (it reports whole ranges otherwise).
+func residentPrecise() bool {
+	pagemap.once.Do(func() {
+		fd, err := unix.Open("/proc/self/pagemap", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			fd = -1
+		} else if !pagemapWorks(fd) {
+			unix.Close(fd)
+			fd = -1
+		}
+		pagemap.fd = fd
+	})
+	return pagemap.fd >= 0
 }
 
 // pagemapWorks checks, once, that pagemap describes this address space: a

@@ -10,3 +10,6 @@ import "unsafe"
 func hostResident(_ unsafe.Pointer, size uint64, _ []uint64, fn func(off, n uint64)) {
 	fn(0, size)
 }
+
+// residentPrecise: without pagemap every range is reported whole.
+func residentPrecise() bool { return false }
