@@ -16,10 +16,13 @@ import (
 func hostProcessIDs(pid int) (ppid, pgid, sid int) {
 	ppid = os.Getppid()
 	pgid, sid = pid, pid
-	if g, err := unix.Getpgid(0); err == nil {
+	// A group or session led from outside the host's PID namespace reads
+	// as 0 (containers, CI runners); 0 means "none" to the guest, so the
+	// guest process leads its own then.
+	if g, err := unix.Getpgid(0); err == nil && g > 0 {
 		pgid = g
 	}
-	if s, err := unix.Getsid(0); err == nil {
+	if s, err := unix.Getsid(0); err == nil && s > 0 {
 		sid = s
 	}
 	return ppid, pgid, sid
