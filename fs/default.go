@@ -1,6 +1,7 @@
 package fs
 
 import (
+	"github.com/blink-go/blink/rootfs/meta"
 	"os"
 
 	"github.com/blink-go/blink/core/abi"
@@ -9,7 +10,6 @@ import (
 	"github.com/blink-go/blink/fs/vfs"
 	"github.com/blink-go/blink/hostfs"
 	"github.com/blink-go/blink/overlays"
-	"github.com/blink-go/blink/rootfs"
 )
 
 // Bind is a host directory shown at a guest path from start-up (like
@@ -43,7 +43,7 @@ type Options struct {
 	Binds []Bind
 	// FakeRoot shows Root as a root file system owned by root (package
 	// fakeroot): owners, modes and device nodes from the store beside it
-	// (rootfs.MetaPath), the host user's own files as uid and gid 0.
+	// (meta.Path), the host user's own files as uid and gid 0.
 	FakeRoot bool
 	// Log hears about problems with the fake root's store.
 	Log *klog.Logger
@@ -161,7 +161,7 @@ func rootNode(opts *Options) (vfs.Node, rootSource, abi.Errno) {
 	}
 	if opts.FakeRoot && opts.Root != "" {
 		f := fakeroot.New(h.Root(), fakeroot.Options{
-			MetaPath: rootfs.MetaPath(dir),
+			MetaPath: meta.Path(dir),
 			HostUID:  uint32(os.Geteuid()), HostGID: uint32(os.Getegid()),
 			Dev: opts.Dev, Log: opts.Log,
 		})

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/blink-go/blink/rootfs/meta"
 	"hash"
 	"io"
 	"io/fs"
@@ -25,7 +26,7 @@ import (
 //
 //	DIR/lock                           held while the cache changes
 //	DIR/images/NAME/VERSION/rootfs/    the unpacked root (Entry.Path)
-//	DIR/images/NAME/VERSION/rootfs.meta    ownership and modes (see WriteMetadata)
+//	DIR/images/NAME/VERSION/rootfs.meta    ownership and modes (see meta.Write)
 //	DIR/images/NAME/VERSION/info.json  source, checksum, tags, size, date
 //	DIR/images/NAME/.tmp-*             an unpack in progress
 //	DIR/tmp/*.part                     a download in progress
@@ -248,7 +249,7 @@ func (c *Cache) pull(ctx context.Context, ref Ref, opts *Options) (Entry, error)
 		return Entry{}, fmt.Errorf("unpacking %s: %w", filepath.Base(e.Source), err)
 	}
 	e.Size, e.Files = u.res.Bytes, u.res.Entries
-	if err := writeMetadataFile(root, u.res.Meta); err != nil {
+	if err := meta.WriteFile(root, u.res.Meta); err != nil {
 		return Entry{}, err
 	}
 	if err := writeInfo(tmp, e); err != nil {

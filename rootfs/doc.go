@@ -21,8 +21,8 @@
 //     Options.AllowUnverified.
 //   - Unpacking is tar-slip safe and bounded (see Unpack and Limits).
 //     Ownership, full modes and device numbers, which an unprivileged host
-//     cannot store, go to ROOT.meta beside the root (see WriteMetadata,
-//     LoadMetadata) for the fake-root layer.
+//     cannot store, go to ROOT.meta beside the root (see meta.Write,
+//     meta.Load) for the fake-root layer.
 //   - Installation is atomic (unpack into a .tmp- directory, rename into
 //     place) and serialized by a lock file (flock / LockFileEx), so an
 //     interrupted or failed pull leaves the cache as it was and two blinks

@@ -7,6 +7,7 @@ import (
 	"compress/bzip2"
 	"errors"
 	"fmt"
+	"github.com/blink-go/blink/rootfs/meta"
 	"io"
 	"io/fs"
 	"os"
@@ -80,9 +81,9 @@ func (l Limits) withDefaults() Limits {
 
 // UnpackResult describes what Unpack created.
 type UnpackResult struct {
-	Entries int             // tar headers processed
-	Bytes   int64           // bytes of regular file contents written
-	Meta    map[string]Meta // ownership, modes and device numbers by "/path"
+	Entries int                  // tar headers processed
+	Bytes   int64                // bytes of regular file contents written
+	Meta    map[string]meta.File // ownership, modes and device numbers by "/path"
 }
 
 // Unpack extracts a tarball (plain, gzip, zstd, xz or bzip2, detected by
@@ -99,15 +100,15 @@ type UnpackResult struct {
 //
 // Host files get their archive mode plus owner read/write (and search on
 // directories), since blink stands in for the guest's root, which may do all
-// of that anyway; true modes, owners and device numbers are in Meta.
+// of that anyway; true modes, owners and device numbers are in meta.File.
 // Device nodes become empty regular files, and FIFOs too where the host
-// cannot make them. The metadata is also written to MetaPath(dst).
+// cannot make them. The metadata is also written to meta.Path(dst).
 func Unpack(r io.Reader, dst string, lim Limits) (*UnpackResult, error) {
 	u := newUnpacker(dst, lim)
 	if err := u.run(r); err != nil {
 		return nil, err
 	}
-	if err := writeMetadataFile(dst, u.res.Meta); err != nil {
+	if err := meta.WriteFile(dst, u.res.Meta); err != nil {
 		return nil, fmt.Errorf("writing metadata: %w", err)
 	}
 	return u.res, nil
@@ -120,7 +121,7 @@ func newUnpacker(dst string, lim Limits) *unpacker {
 		dirs:  map[string]bool{"": true},
 		files: map[string]byte{},
 		fixes: map[string]dirFix{},
-		res:   &UnpackResult{Meta: map[string]Meta{}},
+		res:   &UnpackResult{Meta: map[string]meta.File{}},
 	}
 }
 
@@ -133,7 +134,7 @@ type unpacker struct {
 	root  string
 	lim   Limits
 	dirs  map[string]bool // relative paths known to be real directories
-	files map[string]byte // relative paths of non-directories we made, by Meta type
+	files map[string]byte // relative paths of non-directories we made, by meta.File type
 	fixes map[string]dirFix
 	res   *UnpackResult
 	buf   []byte
@@ -198,7 +199,7 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header) error {
 	if hdr.Size < 0 || hdr.Size > u.lim.MaxEntrySize {
 		return fmt.Errorf("%w: entry %q is %d bytes (limit %d)", ErrLimit, hdr.Name, hdr.Size, u.lim.MaxEntrySize)
 	}
-	m := Meta{
+	m := meta.File{
 		Mode: uint32(hdr.Mode) & 0o7777,
 		Uid:  hdr.Uid,
 		Gid:  hdr.Gid,
@@ -212,13 +213,13 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header) error {
 	p := u.host(rel)
 	switch hdr.Typeflag {
 	case tar.TypeDir:
-		m.Type = TypeDir
+		m.Type = meta.TypeDir
 		if err := u.makeDir(rel, p); err != nil {
 			return err
 		}
 		u.fixes[rel] = dirFix{mode: hostMode(hdr, true), mtime: hdr.ModTime}
 	case tar.TypeReg, tar.TypeGNUSparse:
-		m.Type = TypeReg
+		m.Type = meta.TypeReg
 		if err := u.clear(rel, p, hdr.Name); err != nil {
 			return err
 		}
@@ -226,9 +227,9 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header) error {
 			return err
 		}
 		u.res.Bytes += hdr.Size
-		u.files[rel] = TypeReg
+		u.files[rel] = meta.TypeReg
 	case tar.TypeSymlink:
-		m.Type = TypeSymlink
+		m.Type = meta.TypeSymlink
 		m.Link = hdr.Linkname
 		if hdr.Linkname == "" || len(hdr.Linkname) > u.lim.MaxPathLen || strings.IndexByte(hdr.Linkname, 0) >= 0 {
 			return fmt.Errorf("%w: symlink %q has a bad target", ErrUnsafeArchive, hdr.Name)
@@ -243,17 +244,17 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header) error {
 				return fmt.Errorf("creating symlink %q: %w", hdr.Name, err)
 			}
 			// Windows without Developer Mode cannot make symlinks; the
-			// target is in Meta for the VFS to serve.
+			// target is in meta.File for the VFS to serve.
 			break
 		}
 		setTimes(p, hdr.ModTime, true)
-		u.files[rel] = TypeSymlink
+		u.files[rel] = meta.TypeSymlink
 	case tar.TypeLink:
 		target, err := u.cleanName(hdr.Linkname)
 		if err != nil {
 			return fmt.Errorf("%w: hard link %q -> %q: target is outside the archive", ErrUnsafeArchive, hdr.Name, hdr.Linkname)
 		}
-		m.Type = TypeHardlink
+		m.Type = meta.TypeHardlink
 		m.Link = "/" + target
 		if err := u.clear(rel, p, hdr.Name); err != nil {
 			return err
@@ -262,14 +263,14 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header) error {
 			return err
 		}
 	case tar.TypeFifo, tar.TypeChar, tar.TypeBlock:
-		m.Type = map[byte]byte{tar.TypeFifo: TypeFifo, tar.TypeChar: TypeChar, tar.TypeBlock: TypeBlock}[hdr.Typeflag]
+		m.Type = map[byte]byte{tar.TypeFifo: meta.TypeFifo, tar.TypeChar: meta.TypeChar, tar.TypeBlock: meta.TypeBlock}[hdr.Typeflag]
 		m.Major, m.Minor = uint32(hdr.Devmajor), uint32(hdr.Devminor)
 		if err := u.clear(rel, p, hdr.Name); err != nil {
 			return err
 		}
 		if hdr.Typeflag != tar.TypeFifo || mkfifo(p, uint32(hostMode(hdr, false).Perm())) != nil {
 			// An unprivileged host cannot make device nodes: an empty
-			// placeholder keeps the name visible, Meta has the truth.
+			// placeholder keeps the name visible, meta.File has the truth.
 			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 			if err != nil {
 				return fmt.Errorf("creating %q: %w", hdr.Name, err)
@@ -361,7 +362,7 @@ func (u *unpacker) mkParents(rel, name string) error {
 			}
 			// Implicit directories get what tar would give them.
 			if _, ok := u.res.Meta["/"+dir]; !ok {
-				u.res.Meta["/"+dir] = Meta{Type: TypeDir, Mode: 0o755}
+				u.res.Meta["/"+dir] = meta.File{Type: meta.TypeDir, Mode: 0o755}
 			}
 		default:
 			return err
@@ -476,13 +477,13 @@ func (u *unpacker) hardLink(target, rel string, hdr *tar.Header) error {
 	case err != nil:
 		return fmt.Errorf("creating hard link %q: %w", hdr.Name, err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		kind = TypeSymlink
+		kind = meta.TypeSymlink
 	case fi.IsDir():
 		return fmt.Errorf("%w: hard link %q -> %q: target is a directory", ErrUnsafeArchive, hdr.Name, hdr.Linkname)
-	case kind == TypeSymlink:
-		kind = TypeReg
+	case kind == meta.TypeSymlink:
+		kind = meta.TypeReg
 	}
-	if kind == TypeSymlink {
+	if kind == meta.TypeSymlink {
 		// link(2) follows symlinks on some hosts (darwin): copy the link
 		// instead of risking a link to whatever it points at.
 		dest, err := os.Readlink(tp)
@@ -492,7 +493,7 @@ func (u *unpacker) hardLink(target, rel string, hdr *tar.Header) error {
 		if err != nil {
 			return fmt.Errorf("creating hard link %q: %w", hdr.Name, err)
 		}
-		u.files[rel] = TypeSymlink
+		u.files[rel] = meta.TypeSymlink
 		return nil
 	}
 	if err := os.Link(tp, p); err != nil {

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"github.com/blink-go/blink/rootfs/meta"
 	"io"
 	"io/fs"
 	"os"
@@ -132,16 +133,16 @@ func TestUnpackAlpine(t *testing.T) {
 		t.Errorf("entries = %d, want 518", res.Entries)
 	}
 	m := res.Meta
-	if s := m["/etc/shadow"]; s.Type != TypeReg || s.Uid != 0 || s.Mode != 0o640 {
+	if s := m["/etc/shadow"]; s.Type != meta.TypeReg || s.Uid != 0 || s.Mode != 0o640 {
 		t.Errorf("meta /etc/shadow = %+v, want regular uid 0 mode 0640", s)
 	}
-	if s := m["/tmp"]; s.Type != TypeDir || s.Mode != 0o1777 {
+	if s := m["/tmp"]; s.Type != meta.TypeDir || s.Mode != 0o1777 {
 		t.Errorf("meta /tmp = %+v, want dir mode 01777", s)
 	}
 	if fi, err := os.Stat(filepath.Join(root, "tmp")); err != nil || fi.Mode()&os.ModeSticky == 0 {
 		t.Errorf("/tmp on host lacks the sticky bit: %v %v", fi.Mode(), err)
 	}
-	if s := m["/bin/sh"]; s.Type != TypeSymlink || s.Link != "/bin/busybox" {
+	if s := m["/bin/sh"]; s.Type != meta.TypeSymlink || s.Link != "/bin/busybox" {
 		t.Errorf("meta /bin/sh = %+v", s)
 	}
 	// mtimes: set after contents, directories last, so each matches its
@@ -196,9 +197,9 @@ func checkAlpineTree(t *testing.T, root, version string) {
 	if b, err := os.ReadFile(filepath.Join(root, "etc", "alpine-release")); err != nil || !strings.Contains(string(b), version) {
 		t.Errorf("/etc/alpine-release = %q, %v; want %s", b, err, version)
 	}
-	m, err := LoadMetadata(root)
+	m, err := meta.Load(root)
 	if err != nil {
-		t.Fatalf("LoadMetadata: %v", err)
+		t.Fatalf("meta.Load: %v", err)
 	}
 	if s := m["/etc/shadow"]; s.Uid != 0 || s.Mode != 0o640 {
 		t.Errorf("metadata /etc/shadow = %+v, want uid 0 mode 0640", s)
@@ -442,15 +443,15 @@ func TestUnpackTypes(t *testing.T) {
 		t.Errorf("empty dir not replaced: %q", b)
 	}
 	m := res.Meta
-	for p, want := range map[string]Meta{
-		"/ro":       {Type: TypeDir, Mode: 0o555},
-		"/suid":     {Type: TypeReg, Mode: 0o4755},
-		"/link":     {Type: TypeHardlink, Mode: 0o644, Link: "/ro/f"},
-		"/fifo":     {Type: TypeFifo, Mode: 0o600},
-		"/null":     {Type: TypeChar, Mode: 0o666},
-		"/abs":      {Type: TypeSymlink, Mode: 0o644, Link: "/etc/passwd"},
-		"/again":    {Type: TypeReg, Mode: 0o644},
-		"/emptydir": {Type: TypeReg, Mode: 0o644},
+	for p, want := range map[string]meta.File{
+		"/ro":       {Type: meta.TypeDir, Mode: 0o555},
+		"/suid":     {Type: meta.TypeReg, Mode: 0o4755},
+		"/link":     {Type: meta.TypeHardlink, Mode: 0o644, Link: "/ro/f"},
+		"/fifo":     {Type: meta.TypeFifo, Mode: 0o600},
+		"/null":     {Type: meta.TypeChar, Mode: 0o666},
+		"/abs":      {Type: meta.TypeSymlink, Mode: 0o644, Link: "/etc/passwd"},
+		"/again":    {Type: meta.TypeReg, Mode: 0o644},
+		"/emptydir": {Type: meta.TypeReg, Mode: 0o644},
 	} {
 		if m[p] != want {
 			t.Errorf("meta %s = %+v, want %+v", p, m[p], want)
@@ -459,23 +460,23 @@ func TestUnpackTypes(t *testing.T) {
 }
 
 func TestMetadataRoundTrip(t *testing.T) {
-	in := map[string]Meta{
-		"/":              {Type: TypeDir, Mode: 0o755},
-		"/etc/shadow":    {Type: TypeReg, Mode: 0o640, Gid: 42},
-		"/dev/sda":       {Type: TypeBlock, Mode: 0o660, Gid: 6, Major: 8, Minor: 0},
-		"/with space":    {Type: TypeSymlink, Mode: 0o777, Link: "target with\nnewline \"q\""},
-		"/nl\nname":      {Type: TypeReg, Mode: 0o4755, Uid: 1000, Gid: 1000},
-		"/bin/sh":        {Type: TypeSymlink, Mode: 0o777, Link: "/bin/busybox"},
-		"/usr/bin/hlink": {Type: TypeHardlink, Mode: 0o755, Link: "/bin/busybox"},
+	in := map[string]meta.File{
+		"/":              {Type: meta.TypeDir, Mode: 0o755},
+		"/etc/shadow":    {Type: meta.TypeReg, Mode: 0o640, Gid: 42},
+		"/dev/sda":       {Type: meta.TypeBlock, Mode: 0o660, Gid: 6, Major: 8, Minor: 0},
+		"/with space":    {Type: meta.TypeSymlink, Mode: 0o777, Link: "target with\nnewline \"q\""},
+		"/nl\nname":      {Type: meta.TypeReg, Mode: 0o4755, Uid: 1000, Gid: 1000},
+		"/bin/sh":        {Type: meta.TypeSymlink, Mode: 0o777, Link: "/bin/busybox"},
+		"/usr/bin/hlink": {Type: meta.TypeHardlink, Mode: 0o755, Link: "/bin/busybox"},
 	}
 	var buf bytes.Buffer
-	if err := WriteMetadata(&buf, in); err != nil {
+	if err := meta.Write(&buf, in); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "\n- 0640 0 42 0 0 /etc/shadow\n") {
 		t.Errorf("unexpected format:\n%s", buf.String())
 	}
-	out, err := ReadMetadata(&buf)
+	out, err := meta.Read(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,10 +488,10 @@ func TestMetadataRoundTrip(t *testing.T) {
 			t.Errorf("%q = %+v, want %+v", k, out[k], v)
 		}
 	}
-	for _, bad := range []string{"", "blink-rootfs-meta 2\n", metaHeader + "\n- 0644 0 0 0 0\n", metaHeader + "\n- 0999 0 0 0 0 /x\n",
-		metaHeader + "\n- 0644 0 0 0 0 relative\n", metaHeader + "\n- 0644 0 0 0 0 \"/unterminated\n"} {
-		if _, err := ReadMetadata(strings.NewReader(bad)); err == nil {
-			t.Errorf("ReadMetadata(%q) succeeded", bad)
+	for _, bad := range []string{"", "blink-rootfs-meta 2\n", meta.Header + "- 0644 0 0 0 0\n", meta.Header + "- 0999 0 0 0 0 /x\n",
+		meta.Header + "- 0644 0 0 0 0 relative\n", meta.Header + "- 0644 0 0 0 0 \"/unterminated\n"} {
+		if _, err := meta.Read(strings.NewReader(bad)); err == nil {
+			t.Errorf("meta.Read(%q) succeeded", bad)
 		}
 	}
 }

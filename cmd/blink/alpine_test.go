@@ -36,6 +36,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/blink-go/blink/rootfs/meta"
 	"io"
 	"net"
 	"net/http"
@@ -398,12 +399,12 @@ func TestAlpineScenarios(t *testing.T) {
 						t.Fatal(err)
 					}
 					copyTimes(template, root)
-					if b, err := os.ReadFile(rootfs.MetaPath(template)); err == nil {
-						os.WriteFile(rootfs.MetaPath(root), b, 0o644)
+					if b, err := os.ReadFile(meta.Path(template)); err == nil {
+						os.WriteFile(meta.Path(root), b, 0o644)
 					}
 					defer func() {
 						os.RemoveAll(root)
-						os.Remove(rootfs.MetaPath(root))
+						os.Remove(meta.Path(root))
 					}()
 					var cmd *exec.Cmd
 					if record {

@@ -35,11 +35,11 @@
 // inode number.
 //
 // Persistence: the store is the `<root>.meta` file of package rootfs
-// (rootfs.MetaPath), outside the root so the guest can neither see nor
+// (meta.Path), outside the root so the guest can neither see nor
 // change it, in rootfs's format. Every change is appended to it as lines
-// (the last line per path wins; rootfs.TypeRemoved deletes), in one
+// (the last line per path wins; meta.TypeRemoved deletes), in one
 // write(2) each, so a crash loses at most the change being made and
-// rootfs.LoadMetadata still reads the file. At start-up, a journal grown
+// meta.Load still reads the file. At start-up, a journal grown
 // well beyond the live entries is compacted by writing a snapshot to a
 // temporary file and renaming it over the old one. Two blinks changing
 // the same root at once both append safely; a compaction while another

@@ -3,6 +3,7 @@
 package fakeroot_test
 
 import (
+	"github.com/blink-go/blink/rootfs/meta"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +53,7 @@ func boot(t *testing.T, dir string, hostUID, hostGID uint32) *machine {
 	}
 	t.Cleanup(dev.Close)
 	fr := fakeroot.New(h.Root(), fakeroot.Options{
-		MetaPath: rootfs.MetaPath(dir), HostUID: hostUID, HostGID: hostGID, Dev: dev.Root(),
+		MetaPath: meta.Path(dir), HostUID: hostUID, HostGID: hostGID, Dev: dev.Root(),
 	})
 	t.Cleanup(func() { fr.Close() })
 	v, e := vfs.New(&vfs.Superblock{Type: "hostfs", Source: dir, Root: fr.Root()}, 0)
@@ -177,8 +178,8 @@ func TestPlainDirectoryLooksRootOwned(t *testing.T) {
 			t.Errorf("%s: owner %d:%d, want 0:0", p, st.UID, st.GID)
 		}
 	}
-	if _, err := os.Stat(rootfs.MetaPath(dir)); err == nil {
-		t.Errorf("looking created %s", rootfs.MetaPath(dir))
+	if _, err := os.Stat(meta.Path(dir)); err == nil {
+		t.Errorf("looking created %s", meta.Path(dir))
 	}
 }
 
@@ -256,11 +257,11 @@ func TestChownChmodMknodSurviveRestart(t *testing.T) {
 	m = m.restart(dir, uid, gid)
 	check(m)
 	// rootfs still reads the store.
-	meta, err := rootfs.LoadMetadata(dir)
+	recs, err := meta.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := meta["/tmp/x"]; e.Uid != 65534 || e.Type != rootfs.TypeReg {
+	if e := recs["/tmp/x"]; e.Uid != 65534 || e.Type != meta.TypeReg {
 		t.Errorf("rootfs sees /tmp/x as %+v", e)
 	}
 }
@@ -342,7 +343,7 @@ func TestJournalIsCompacted(t *testing.T) {
 		m.chown("/f", uint32(i), 0)
 	}
 	m = m.restart(dir, uid, gid)
-	data, err := os.ReadFile(rootfs.MetaPath(dir))
+	data, err := os.ReadFile(meta.Path(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 // Options configure a fake root.
 type Options struct {
-	// MetaPath is the store's file (rootfs.MetaPath of the root); "" keeps
+	// MetaPath is the store's file (meta.Path of the root); "" keeps
 	// the store in memory only.
 	MetaPath string
 	// HostUID and HostGID are the host ids that appear as 0 on files

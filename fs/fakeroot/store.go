@@ -3,6 +3,7 @@ package fakeroot
 import (
 	"bytes"
 	"errors"
+	"github.com/blink-go/blink/rootfs/meta"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,7 +13,6 @@ import (
 	"github.com/blink-go/blink/core/abi"
 	"github.com/blink-go/blink/core/klog"
 	"github.com/blink-go/blink/fs/vfs"
-	"github.com/blink-go/blink/rootfs"
 )
 
 // Entry is what the store knows about one file: the attributes the guest
@@ -99,7 +99,7 @@ func (s *Store) Set(ino uint64, name string, e Entry) {
 	}
 	var b strings.Builder
 	for _, n := range ent.names {
-		b.WriteString(rootfs.FormatMetaLine(n, toMeta(e)))
+		b.WriteString(meta.FormatLine(n, toMeta(e)))
 	}
 	s.appendJournal(b.String())
 }
@@ -133,7 +133,7 @@ func (s *Store) Linked(ino uint64, name string) {
 		return
 	}
 	s.addName(ino, ent, name)
-	s.appendJournal(rootfs.FormatMetaLine(name, toMeta(ent.Entry)))
+	s.appendJournal(meta.FormatLine(name, toMeta(ent.Entry)))
 }
 
 // Unlinked removes name, which named ino; last says it was the file's
@@ -248,7 +248,7 @@ func (s *Store) move(f func(string) (string, bool)) {
 				}
 				ent.names[i] = nn
 				s.byName[nn] = ino
-				b.WriteString(rootfs.FormatMetaLine(nn, toMeta(ent.Entry)))
+				b.WriteString(meta.FormatLine(nn, toMeta(ent.Entry)))
 			}
 		}
 	}
@@ -291,7 +291,7 @@ func (s *Store) removeName(ino uint64, name string) {
 }
 
 func removed(name string) string {
-	return rootfs.FormatMetaLine(name, rootfs.Meta{Type: rootfs.TypeRemoved})
+	return meta.FormatLine(name, meta.File{Type: meta.TypeRemoved})
 }
 
 // appendJournal writes lines in one write(2), starting the file with its
@@ -308,7 +308,7 @@ func (s *Store) appendJournal(lines string) {
 			return
 		}
 		if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
-			lines = rootfs.MetaHeader + lines
+			lines = meta.Header + lines
 		}
 		s.j = f
 	}
@@ -339,46 +339,46 @@ func (s *Store) Close() error {
 }
 
 // toMeta and fromMeta convert to and from rootfs's record.
-func toMeta(e Entry) rootfs.Meta {
-	m := rootfs.Meta{Mode: e.Mode & 0o7777, Uid: int(e.UID), Gid: int(e.GID), Link: e.Link}
+func toMeta(e Entry) meta.File {
+	m := meta.File{Mode: e.Mode & 0o7777, Uid: int(e.UID), Gid: int(e.GID), Link: e.Link}
 	switch e.Mode & abi.S_IFMT {
 	case abi.S_IFDIR:
-		m.Type = rootfs.TypeDir
+		m.Type = meta.TypeDir
 	case abi.S_IFLNK:
-		m.Type = rootfs.TypeSymlink
+		m.Type = meta.TypeSymlink
 	case abi.S_IFCHR:
-		m.Type = rootfs.TypeChar
+		m.Type = meta.TypeChar
 	case abi.S_IFBLK:
-		m.Type = rootfs.TypeBlock
+		m.Type = meta.TypeBlock
 	case abi.S_IFIFO:
-		m.Type = rootfs.TypeFifo
+		m.Type = meta.TypeFifo
 	case abi.S_IFSOCK:
 		m.Type = 's'
 	default:
-		m.Type = rootfs.TypeReg
+		m.Type = meta.TypeReg
 	}
-	if m.Type == rootfs.TypeChar || m.Type == rootfs.TypeBlock {
+	if m.Type == meta.TypeChar || m.Type == meta.TypeBlock {
 		m.Major, m.Minor = Major(e.Rdev), Minor(e.Rdev)
 	}
 	return m
 }
 
-func fromMeta(m rootfs.Meta) (Entry, bool) {
+func fromMeta(m meta.File) (Entry, bool) {
 	var t uint32
 	switch m.Type {
-	case rootfs.TypeDir:
+	case meta.TypeDir:
 		t = abi.S_IFDIR
-	case rootfs.TypeSymlink:
+	case meta.TypeSymlink:
 		t = abi.S_IFLNK
-	case rootfs.TypeChar:
+	case meta.TypeChar:
 		t = abi.S_IFCHR
-	case rootfs.TypeBlock:
+	case meta.TypeBlock:
 		t = abi.S_IFBLK
-	case rootfs.TypeFifo:
+	case meta.TypeFifo:
 		t = abi.S_IFIFO
 	case 's':
 		t = abi.S_IFSOCK
-	case rootfs.TypeReg:
+	case meta.TypeReg:
 		t = abi.S_IFREG
 	default:
 		return Entry{}, false
@@ -416,7 +416,7 @@ func (s *Store) load(stat func(name string) (vfs.Stat, bool)) error {
 	if err != nil {
 		return err
 	}
-	m, err := rootfs.ReadMetadata(bytes.NewReader(data))
+	m, err := meta.Read(bytes.NewReader(data))
 	if err != nil {
 		return err
 	}
@@ -428,8 +428,8 @@ func (s *Store) load(stat func(name string) (vfs.Stat, bool)) error {
 	// Hard links last: they join the entry of their target's inode.
 	for pass := 0; pass < 2; pass++ {
 		for _, n := range names {
-			meta := m[n]
-			if meta.Type == rootfs.TypeRemoved || (meta.Type == rootfs.TypeHardlink) != (pass == 1) {
+			rec := m[n]
+			if rec.Type == meta.TypeRemoved || (rec.Type == meta.TypeHardlink) != (pass == 1) {
 				continue
 			}
 			st, ok := stat(n)
@@ -442,14 +442,14 @@ func (s *Store) load(stat func(name string) (vfs.Stat, bool)) error {
 				}
 				continue
 			}
-			if meta.Type == rootfs.TypeHardlink {
-				if t, ok := m[meta.Link]; ok && t.Type != rootfs.TypeHardlink {
-					meta = t
+			if rec.Type == meta.TypeHardlink {
+				if t, ok := m[rec.Link]; ok && t.Type != meta.TypeHardlink {
+					rec = t
 				} else {
-					meta.Type = rootfs.TypeReg
+					rec.Type = meta.TypeReg
 				}
 			}
-			e, ok := fromMeta(meta)
+			e, ok := fromMeta(rec)
 			if !ok || !fits(e.Mode&abi.S_IFMT, st.Mode&abi.S_IFMT) {
 				continue
 			}
@@ -467,7 +467,7 @@ func (s *Store) load(stat func(name string) (vfs.Stat, bool)) error {
 // compact replaces the journal with a snapshot of the live entries,
 // atomically (a temporary file renamed over it).
 func (s *Store) compact() error {
-	m := make(map[string]rootfs.Meta, len(s.byName))
+	m := make(map[string]meta.File, len(s.byName))
 	for n, ino := range s.byName {
 		m[n] = toMeta(s.ents[ino].Entry)
 	}
@@ -475,7 +475,7 @@ func (s *Store) compact() error {
 	if err != nil {
 		return err
 	}
-	err = rootfs.WriteMetadata(f, m)
+	err = meta.Write(f, m)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

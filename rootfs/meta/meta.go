@@ -1,4 +1,7 @@
-package rootfs
+// Package meta is the format of the file beside an unpacked root that
+// records what the host could not store (owners, modes, device numbers):
+// rootfs writes it when unpacking and fs/fakeroot reads and appends to it.
+package meta
 
 import (
 	"bufio"
@@ -12,10 +15,10 @@ import (
 	"strings"
 )
 
-// Meta is what the tarball says about one file and the host may be unable
+// File is what the tarball says about one file and the host may be unable
 // to store: owner, full mode, file type and device numbers. The fake-root
 // layer serves these to the guest.
-type Meta struct {
+type File struct {
 	Type         byte   // TypeReg, TypeDir, ...
 	Mode         uint32 // permission bits plus setuid, setgid and sticky (07777)
 	Uid, Gid     int
@@ -25,7 +28,7 @@ type Meta struct {
 	Link string
 }
 
-// Meta types, as `ls -l` prints them.
+// File types, as `ls -l` prints them.
 const (
 	TypeReg      byte = '-'
 	TypeDir      byte = 'd'
@@ -41,14 +44,17 @@ const (
 	TypeRemoved byte = 'x'
 )
 
-// metaHeader opens every metadata file; the number is the format version.
-const metaHeader = "blink-rootfs-meta 1"
+// types are the valid TYPE characters.
+var types = string([]byte{TypeReg, TypeDir, TypeSymlink, TypeHardlink, TypeChar, TypeBlock, TypeFifo, TypeRemoved})
 
-// MetaPath is where the metadata of an unpacked root lives: beside it, so
+// header opens every metadata file; the number is the format version.
+const header = "blink-rootfs-meta 1"
+
+// Path is where the metadata of an unpacked root lives: beside it, so
 // the guest can neither see nor change it.
-func MetaPath(root string) string { return filepath.Clean(root) + ".meta" }
+func Path(root string) string { return filepath.Clean(root) + ".meta" }
 
-// WriteMetadata stores m in the format LoadMetadata reads: a header line,
+// Write stores m in the format Load reads: a header line,
 // then one line per path, sorted:
 //
 //	TYPE MODE UID GID MAJOR MINOR PATH [LINK]
@@ -57,35 +63,35 @@ func MetaPath(root string) string { return filepath.Clean(root) + ".meta" }
 // inside the root. PATH and LINK are written bare when they consist of
 // printable ASCII without spaces, quotes or backslashes, else as Go quoted
 // strings. Example: `- 0640 0 42 0 0 /etc/shadow`.
-func WriteMetadata(w io.Writer, m map[string]Meta) error {
+func Write(w io.Writer, m map[string]File) error {
 	paths := make([]string, 0, len(m))
 	for p := range m {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, metaHeader)
+	fmt.Fprintln(bw, header)
 	for _, p := range paths {
-		bw.WriteString(FormatMetaLine(p, m[p]))
+		bw.WriteString(FormatLine(p, m[p]))
 	}
 	return bw.Flush()
 }
 
-// MetaHeader is the first line of every metadata file, newline included.
-const MetaHeader = metaHeader + "\n"
+// Header is the first line of every metadata file, newline included.
+const Header = header + "\n"
 
-// FormatMetaLine is one line of the format, newline included: appending
+// FormatLine is one line of the format, newline included: appending
 // lines to a metadata file is how the fake-root store records changes
-// (ReadMetadata keeps the last line of each path).
-func FormatMetaLine(p string, e Meta) string {
-	s := fmt.Sprintf("%c %04o %d %d %d %d %s", e.Type, e.Mode, e.Uid, e.Gid, e.Major, e.Minor, metaQuote(p))
+// (Read keeps the last line of each path).
+func FormatLine(p string, e File) string {
+	s := fmt.Sprintf("%c %04o %d %d %d %d %s", e.Type, e.Mode, e.Uid, e.Gid, e.Major, e.Minor, quote(p))
 	if e.Link != "" {
-		s += " " + metaQuote(e.Link)
+		s += " " + quote(e.Link)
 	}
 	return s + "\n"
 }
 
-func metaQuote(s string) string {
+func quote(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '\\' {
 			return strconv.Quote(s)
@@ -97,8 +103,8 @@ func metaQuote(s string) string {
 	return s
 }
 
-// metaField splits off one bare or quoted field.
-func metaField(s string) (field, rest string, err error) {
+// field splits off one bare or quoted field.
+func field(s string) (field, rest string, err error) {
 	if strings.HasPrefix(s, `"`) {
 		q, err := strconv.QuotedPrefix(s)
 		if err != nil {
@@ -111,21 +117,21 @@ func metaField(s string) (field, rest string, err error) {
 	return field, rest, nil
 }
 
-// ReadMetadata parses the format WriteMetadata writes; when a path has
+// Read parses the format Write writes; when a path has
 // several lines, the last one counts.
-func ReadMetadata(r io.Reader) (map[string]Meta, error) {
+func Read(r io.Reader) (map[string]File, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	if !sc.Scan() || sc.Text() != metaHeader {
+	if !sc.Scan() || sc.Text() != header {
 		return nil, errors.New("not a blink rootfs metadata file (bad header)")
 	}
-	m := map[string]Meta{}
+	m := map[string]File{}
 	for line := 2; sc.Scan(); line++ {
-		var e Meta
+		var e File
 		var typ string
 		text := sc.Text()
 		f := strings.SplitN(text, " ", 7)
-		if len(f) != 7 || len(f[0]) != 1 {
+		if len(f) != 7 || len(f[0]) != 1 || !strings.Contains(types, f[0]) {
 			return nil, fmt.Errorf("metadata line %d: malformed", line)
 		}
 		typ = f[0]
@@ -138,9 +144,9 @@ func ReadMetadata(r io.Reader) (map[string]Meta, error) {
 			return nil, fmt.Errorf("metadata line %d: malformed number", line)
 		}
 		e.Type, e.Mode, e.Uid, e.Gid, e.Major, e.Minor = typ[0], uint32(mode), uid, gid, uint32(maj), uint32(min)
-		p, rest, err := metaField(f[6])
+		p, rest, err := field(f[6])
 		if err == nil && rest != "" {
-			e.Link, rest, err = metaField(rest)
+			e.Link, rest, err = field(rest)
 		}
 		if err != nil || rest != "" || !strings.HasPrefix(p, "/") {
 			return nil, fmt.Errorf("metadata line %d: malformed path", line)
@@ -153,27 +159,27 @@ func ReadMetadata(r io.Reader) (map[string]Meta, error) {
 	return m, nil
 }
 
-// LoadMetadata reads the metadata recorded when root was unpacked, keyed by
+// Load reads the metadata recorded when root was unpacked, keyed by
 // absolute in-root path ("/", "/etc/shadow").
-func LoadMetadata(root string) (map[string]Meta, error) {
-	f, err := os.Open(MetaPath(root))
+func Load(root string) (map[string]File, error) {
+	f, err := os.Open(Path(root))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	m, err := ReadMetadata(f)
+	m, err := Read(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", MetaPath(root), err)
+		return nil, fmt.Errorf("%s: %w", Path(root), err)
 	}
 	return m, nil
 }
 
-func writeMetadataFile(root string, m map[string]Meta) error {
-	f, err := os.OpenFile(MetaPath(root), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+func WriteFile(root string, m map[string]File) error {
+	f, err := os.OpenFile(Path(root), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
-	err = WriteMetadata(f, m)
+	err = Write(f, m)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
