@@ -25,7 +25,7 @@ export LC_ALL=C SOURCE_DATE_EPOCH=0
 PROGS="hello exitcode args auxv intmath malloc setjmp fileio clock smc fp
 string crash bench_intloop bench_matmul bench_memcpy_strlen bench_syscalls
 bench_start bench_forkexec proc signals flock threads robust futexstress
-events sockets"
+events sockets futexpi bench_futex bench_pipe bench_tcp bench_threads bench_sse_matmul"
 PIE_PROGS="hello auxv"
 
 CFLAGS=(-O2 -s -Wall -Wextra -Wno-unused-parameter -ffile-prefix-map="$PWD"=.
@@ -43,7 +43,7 @@ done
 # simd targets x86-64-v2 (SSSE3, SSE4.1, SSE4.2, POPCNT) plus PCLMULQDQ and AES:
 # intrinsics, -O3 auto-vectorised loops, and libc string functions whose
 # ifunc resolvers pick the SSE4.2/SSSE3 variants.
-V2_PROGS="simd"
+V2_PROGS="simd bench_sse_checksum"
 for p in $V2_PROGS; do
 	musl-gcc -static "${CFLAGS[@]}" -O3 -march=x86-64-v2 -mpclmul -maes -o "bin/$p-musl" "src/$p.c" -lm
 	gcc -static "${CFLAGS[@]}" -O3 -march=x86-64-v2 -mpclmul -maes -o "bin/$p-glibc" "src/$p.c" -lm
@@ -144,6 +144,7 @@ gen flock env "TMPDIR=@TMPDIR@" flock
 gen simd simd
 gen threads threads
 gen robust robust
+gen futexpi futexpi
 gen futexstress futexstress
 gen events events
 gen sockets sockets
@@ -156,6 +157,12 @@ gen bench_memcpy_strlen bench_memcpy_strlen 400
 gen bench_syscalls bench_syscalls 100
 gen bench_start bench_start
 gen bench_forkexec bench_forkexec 100
+gen bench_futex bench_futex 100
+gen bench_pipe bench_pipe 256
+gen bench_tcp bench_tcp 256
+gen bench_threads bench_threads 1000 2
+gen bench_sse_matmul bench_sse_matmul 50
+gen bench_sse_checksum bench_sse_checksum 150
 
 ulimit -c 0 # crash cases must not leave core files behind
 go run runcase.go golden/*.cmd

@@ -36,6 +36,9 @@ type futexWaiter struct {
 	key    futexKey // changed by requeue, under futexTable.mu
 	bitset uint32
 	woken  atomic.Bool
+	// granted is set (before woken) when FUTEX_UNLOCK_PI hands the lock
+	// to this waiter; a PI waiter woken without it tries again.
+	granted atomic.Bool
 }
 
 type futexTable struct {
@@ -128,7 +131,9 @@ func sysFutex(t *Task, a *Args) (uint64, abi.Errno) {
 	private := op&abi.FUTEX_PRIVATE_FLAG != 0
 	cmd := op & abi.FUTEX_CMD_MASK
 	realtime := op&abi.FUTEX_CLOCK_REALTIME != 0
-	if realtime && cmd != abi.FUTEX_WAIT && cmd != abi.FUTEX_WAIT_BITSET &&
+	// Linux takes FUTEX_CLOCK_REALTIME only with these (plain FUTEX_WAIT
+	// included gives ENOSYS, whatever futex(2) says of Linux 4.5).
+	if realtime && cmd != abi.FUTEX_WAIT_BITSET &&
 		cmd != abi.FUTEX_WAIT_REQUEUE_PI && cmd != abi.FUTEX_LOCK_PI2 {
 		return 0, abi.ENOSYS
 	}
@@ -235,9 +240,22 @@ func sysFutex(t *Task, a *Args) (uint64, abi.Errno) {
 			n += ft.wakeLocked(k2, int(int32(utime)), abi.FUTEX_BITSET_MATCH_ANY)
 		}
 		return uint64(n), 0
-	case abi.FUTEX_LOCK_PI, abi.FUTEX_LOCK_PI2, abi.FUTEX_UNLOCK_PI, abi.FUTEX_TRYLOCK_PI,
-		abi.FUTEX_WAIT_REQUEUE_PI, abi.FUTEX_CMP_REQUEUE_PI:
-		t.k.log.Once("futex-pi", "futex: priority-inheritance operations are not supported")
+	case abi.FUTEX_LOCK_PI, abi.FUTEX_LOCK_PI2, abi.FUTEX_TRYLOCK_PI:
+		var deadline time.Time
+		if utime != 0 && cmd != abi.FUTEX_TRYLOCK_PI {
+			d, e := t.piDeadline(utime, cmd == abi.FUTEX_LOCK_PI || realtime)
+			if e != 0 {
+				return 0, e
+			}
+			deadline = d
+		}
+		return 0, t.futexLockPI(t.futexKey(addr, private), addr, deadline, cmd == abi.FUTEX_TRYLOCK_PI)
+	case abi.FUTEX_UNLOCK_PI:
+		return 0, t.futexUnlockPI(t.futexKey(addr, private), addr)
+	case abi.FUTEX_WAIT_REQUEUE_PI, abi.FUTEX_CMP_REQUEUE_PI:
+		// Only condition variables on priority-inheritance mutexes
+		// use these, and glibc stopped doing so in 2.25.
+		t.k.log.Once("futex-requeue-pi", "futex: requeue-PI operations are not supported")
 		return 0, abi.ENOSYS
 	}
 	return 0, abi.ENOSYS

@@ -480,7 +480,8 @@ func (t *Task) setMask(m uint64) {
 // returns one when a signal interrupts it, and the syscall exit path turns
 // it into EINTR or a restart depending on the handler's SA_RESTART.
 const (
-	errRestartSys abi.Errno = 512 // ERESTARTSYS: restart if SA_RESTART
+	errRestartSys    abi.Errno = 512 // ERESTARTSYS: restart if SA_RESTART
+	errRestartNoIntr abi.Errno = 513 // ERESTARTNOINTR: restart whatever the handler
 )
 
 // restartAllowed tells whether an interrupted syscall may restart: the

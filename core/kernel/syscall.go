@@ -125,11 +125,11 @@ func (t *Task) Syscall(m *x86.Machine) {
 	if t.k.strace > 0 {
 		t.trace(nr, ent, &t.args, rv, e)
 	}
-	if e == errRestartSys {
+	if e == errRestartSys || e == errRestartNoIntr {
 		// Interrupted by a signal: restart the syscall after the handler
 		// when it has SA_RESTART (back up over SYSCALL, RAX = number), as
 		// Linux does before building the frame; otherwise EINTR.
-		if t.restartAllowed() {
+		if e == errRestartNoIntr || t.restartAllowed() {
 			m.R[x86.RAX] = nr
 			m.RIP -= syscallInstLen
 			t.deliverPending()
