@@ -1,0 +1,5 @@
+env LC_ALL=C
+env HOME=/nonexistent
+env PATH=/usr/bin:/bin
+bin bench_futex-glibc
+arg 100

@@ -1,0 +1,6 @@
+env LC_ALL=C
+env HOME=/nonexistent
+env PATH=/usr/bin:/bin
+bin bench_threads-musl
+arg 1000
+arg 2
