@@ -136,3 +136,28 @@ func BenchmarkMemRepMovsStos(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDispatchParallel runs the integer loop on one machine per
+// goroutine, all sharing one engine and its decoded blocks, as the threads
+// of a guest process do: ns/op should fall with -cpu 2 on an idle
+// machine. It once rose, when every block transition wrote to the shared
+// block's successor hint.
+func BenchmarkDispatchParallel(b *testing.B) {
+	e, m0 := benchMachine(b, mem.Linear)
+	m0.RIP = benchText
+	if t := e.Run(m0); t != nil { // warm the decode cache
+		b.Fatalf("trap: %s", t.Msg)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		m := x86.NewMachine(m0.Mem, stopEnv{}, &x86.Config{DecodeCache: true})
+		for pb.Next() {
+			m.RIP = benchText
+			m.ClearStop()
+			if t := e.Run(m); t != nil {
+				b.Errorf("trap: %s", t.Msg)
+				return
+			}
+		}
+	})
+}

@@ -72,7 +72,7 @@ type block struct {
 	insts []x86.Inst
 	n     int // guest instructions (insts may hold fused pairs)
 	valid atomic.Bool
-	// next caches the block that ran after this one last time: most
+	// next caches the first block that ran after this one: most
 	// branches go to the same place again, which saves a lookup.
 	next atomic.Pointer[block]
 }
@@ -209,7 +209,12 @@ func (e *Engine) run(m *x86.Machine, fast *[1 << fastBits]*block) (trap *Trap, s
 					*slot = b
 				}
 			}
-			if prev != nil && e.opt.DecodeCache {
+			// The hint is set once: threads running the same code share
+			// blocks, and rewriting it whenever a branch goes the other
+			// way would bounce its cache line between their cores (two
+			// threads ran slower than one). The per-thread fast array
+			// serves the other successor.
+			if prev != nil && e.opt.DecodeCache && prev.next.Load() == nil {
 				prev.next.Store(b)
 			}
 		}
