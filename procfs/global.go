@@ -57,18 +57,6 @@ func (f *FS) globalEntries() []Entry {
 			sysFile("fs/nr_open", text("1048576\n")),
 		)},
 	)
-	net := f.dir("/net",
-		ro("net/dev", genNetDev),
-		ro("net/route", func(b *bytes.Buffer) abi.Errno {
-			fmt.Fprintf(b, "%-127s\n", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT")
-			return 0
-		}),
-		ro("net/tcp", text(fmt.Sprintf("%-149s\n", "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"))),
-		ro("net/udp", text(fmt.Sprintf("%-127s\n", "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops"))),
-		ro("net/tcp6", text("  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n")),
-		ro("net/udp6", text("  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n")),
-		ro("net/unix", text("Num       RefCount Protocol Flags    Type St Inode Path\n")),
-	)
 	mounts := &LinkNode{Attr: f.attr("/mounts", abi.S_IFLNK|0o777), Target: "self/mounts"}
 	return sortEntries([]Entry{
 		ro("cpuinfo", f.genCPUInfo),
@@ -87,7 +75,7 @@ func (f *FS) globalEntries() []Entry {
 		ro("swaps", text("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n")),
 		ro("devices", text("Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n  5 /dev/tty\n  5 /dev/console\n  5 /dev/ptmx\n136 pts\n\nBlock devices:\n")),
 		{"mounts", mounts},
-		{"net", net},
+		{"net", f.netDir()}, // net.go
 		{"sys", sys},
 	})
 }
@@ -216,14 +204,5 @@ func (f *FS) genLoadavg(b *bytes.Buffer) abi.Errno {
 		}
 	}
 	fmt.Fprintf(b, "%.2f %.2f %.2f %d/%d %d\n", h.Load[0], h.Load[1], h.Load[2], max(s.Running, 1), threads, s.LastPID)
-	return 0
-}
-
-// genNetDev is net/core/net-procfs.c: a loopback with no traffic.
-func genNetDev(b *bytes.Buffer) abi.Errno {
-	b.WriteString("Inter-|   Receive                                                |  Transmit\n" +
-		" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n")
-	fmt.Fprintf(b, "%6s:%8d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d\n",
-		"lo", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 	return 0
 }

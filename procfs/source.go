@@ -66,6 +66,31 @@ type Proc struct {
 	ArgStart, ArgEnd, EnvStart, EnvEnd uint64
 	StartStack                         uint64
 	MinFlt                             uint64
+
+	// CPUs is the affinity mask, bit n for CPU n; nil means every CPU.
+	// CPUs and Comm are the group leader's, or with ForThread a thread's.
+	CPUs []uint64
+	// Threads are what each of TIDs has of its own, in the same order
+	// (may be left empty: the process's values then stand for every
+	// thread).
+	Threads []Thread
+}
+
+// Thread is what one thread of a process has of its own.
+type Thread struct {
+	TID  int
+	Comm string
+	CPUs []uint64 // as Proc.CPUs
+}
+
+// ForThread makes p describe thread tid (PR_SET_NAME and
+// sched_setaffinity are per thread) where Threads knows it.
+func (p *Proc) ForThread(tid int) {
+	for _, t := range p.Threads {
+		if t.TID == tid {
+			p.Comm, p.CPUs = t.Comm, t.CPUs
+		}
+	}
 }
 
 // FD is one descriptor of a process.
@@ -97,4 +122,132 @@ type System struct {
 	Release    string // uname -r
 	Version    string // uname -v
 	LastPID    int
+}
+
+// NetSource is what /proc/net needs, for Sources that know it (the
+// kernel does; a Source without it shows empty tables and a bare
+// loopback). It is a separate interface so that Sources written before
+// /proc/net listed anything need not change.
+type NetSource interface {
+	// Sockets lists the guest's sockets, each once however many
+	// descriptors of however many processes refer to it.
+	Sockets() []Socket
+	// Network describes the machine's interfaces, addresses and routes
+	// (the host's: the guest shares its network).
+	Network() Network
+}
+
+// Socket is one guest socket as /proc/net/{tcp,udp,unix,netlink} show it.
+// Addresses are raw bytes in network order (4 bytes for AF_INET, 16 for
+// AF_INET6); families, types and states use Linux's numbering.
+type Socket struct {
+	Family, Type, Proto int
+	Ino                 uint64
+	UID                 uint32
+	// State is the TCP state (abi TCP_* numbering: 1 established ... 10
+	// listen, 7 close), also used for UDP (7 unconnected, 1 connected)
+	// and AF_UNIX (10 listening, 1 connected, 7 otherwise).
+	State              int
+	Local, Remote      []byte
+	LocalPort, RemPort uint16
+	TxQueue, RxQueue   uint64
+	// TCP details from the host where it reports them (TCP_INFO):
+	// retransmission and delayed-ack timeouts in microseconds, the
+	// congestion window and the slow-start threshold (-1 while in
+	// initial slow start).
+	RTO, ATO uint32
+	Cwnd     uint32
+	Ssthresh int64
+	// AF_UNIX: the bound name as /proc/net/unix prints it ("@..." for an
+	// abstract one, "" when unbound) and the socket's reference count.
+	Path string
+	Refs int
+	// AF_NETLINK: the port id and multicast groups.
+	PortID, Groups uint32
+}
+
+// Network is the machine's network configuration as rtnetlink reports it.
+type Network struct {
+	Links  []Link
+	Routes []Route
+	// IfInet6 and IPv6Route are a Linux host's own /proc/net/if_inet6 and
+	// ipv6_route, shown as they are: Linux lists IPv6 addresses in the
+	// order of a per-boot hash and keeps IPv6 route flags rtnetlink does
+	// not report. Nil elsewhere: the files are generated.
+	IfInet6, IPv6Route []byte
+}
+
+// Link is one network interface, as RTM_NEWLINK describes it.
+type Link struct {
+	Index     int
+	Name      string
+	Type      uint16 // ARPHRD_*
+	Flags     uint32 // IFF_*, as dev_get_flags reports them (RUNNING, LOWER_UP included)
+	MTU       uint32
+	TxQLen    uint32
+	Qdisc     string // "" when unknown
+	OperState uint8  // IF_OPER_*
+	LinkMode  uint8
+	Carrier   uint8
+	Group     uint32
+	NumTxQ    uint32
+	NumRxQ    uint32
+	HWAddr    []byte
+	Broadcast []byte
+	// Map is struct rtnl_link_ifmap: mem_start, mem_end, base_addr, irq,
+	// dma, port.
+	Map   LinkMap
+	Stats LinkStats
+	Addrs []Addr
+}
+
+// LinkMap is the device's I/O resources (SIOCGIFMAP, IFLA_MAP).
+type LinkMap struct {
+	MemStart, MemEnd, BaseAddr uint64
+	IRQ                        uint16
+	DMA, Port                  uint8
+}
+
+// LinkStats is struct rtnl_link_stats64, field for field: rx_packets,
+// tx_packets, rx_bytes, tx_bytes, rx_errors, tx_errors, rx_dropped,
+// tx_dropped, multicast, collisions, rx_length_errors, rx_over_errors,
+// rx_crc_errors, rx_frame_errors, rx_fifo_errors, rx_missed_errors,
+// tx_aborted_errors, tx_carrier_errors, tx_fifo_errors,
+// tx_heartbeat_errors, tx_window_errors, rx_compressed, tx_compressed,
+// rx_nohandler.
+type LinkStats [24]uint64
+
+// Addr is one interface address, as RTM_NEWADDR describes it.
+type Addr struct {
+	Family    int    // AF_INET or AF_INET6
+	Local     []byte // the address (IFA_LOCAL)
+	Peer      []byte // the other end of a point-to-point link, nil without
+	PrefixLen int
+	Broadcast []byte // IPv4 broadcast, nil without
+	Scope     uint8  // RT_SCOPE_*
+	Flags     uint32 // IFA_F_*
+	Label     string // IPv4 label (the interface's name, or name:alias)
+	// Lifetimes in seconds (0xffffffff: forever) and creation and update
+	// times in hundredths of a second since boot (struct ifa_cacheinfo).
+	Preferred, Valid uint32
+	CStamp, TStamp   uint32
+}
+
+// Route is one route, as RTM_NEWROUTE describes it.
+type Route struct {
+	Family                     int // AF_INET or AF_INET6
+	DstLen, SrcLen, Tos        uint8
+	Table                      uint32 // RT_TABLE_*
+	Protocol, Scope, Type      uint8  // RTPROT_*, RT_SCOPE_*, RTN_*
+	Flags                      uint32
+	Dst, Src, Gateway, PrefSrc []byte // nil when absent
+	OIF                        int    // 0 when absent
+	Priority                   uint32
+	HasPriority                bool
+	Pref                       uint8 // IPv6 router preference (RTA_PREF)
+	HasPref                    bool
+	// CacheInfo is struct rta_cacheinfo's eight words for IPv6 routes
+	// (clntref, lastuse, expires, error, used, id, ts, tsage), nil
+	// without.
+	CacheInfo []uint32
 }

@@ -14,6 +14,8 @@ import (
 //     non-blocking on the host; a blocking guest call waits for host
 //     readiness interruptibly (poll.go), so signals and exit_group are
 //     never held up by the network.
+//   - AF_NETLINK (socket_netlink.go) is rtnetlink in the kernel,
+//     answering from the host's network description (socket_ifreq.go).
 //   - Other families fail with EAFNOSUPPORT and one log line.
 //
 // Addresses cross this layer as raw Linux sockaddr bytes; each family
@@ -76,6 +78,8 @@ func (t *Task) newSocket(family, typ, proto int) (socketOps, abi.Errno) {
 		return newUnixSocket(t, typ, proto)
 	case abi.AF_INET, abi.AF_INET6:
 		return newInetSocket(t, family, typ, proto)
+	case abi.AF_NETLINK:
+		return newNetlinkSocket(t, typ, proto) // socket_netlink.go
 	}
 	t.k.log.Once("socket-family:"+itoa(int64(family)), "socket: address family %d is not supported", family)
 	return nil, abi.EAFNOSUPPORT
@@ -88,7 +92,7 @@ func sysSocketpair(t *Task, a *Args) (uint64, abi.Errno) {
 		return 0, abi.EINVAL
 	}
 	if family != abi.AF_UNIX {
-		if family == abi.AF_INET || family == abi.AF_INET6 {
+		if family == abi.AF_INET || family == abi.AF_INET6 || family == abi.AF_NETLINK {
 			return 0, abi.EOPNOTSUPP
 		}
 		return 0, abi.EAFNOSUPPORT

@@ -209,6 +209,9 @@ func sysIoctl(t *Task, a *Args) (uint64, abi.Errno) {
 		t.proc.mu.Unlock()
 		return 0, 0
 	}
+	if rv, e, ok := t.socketIoctl(d, req, arg); ok { // socket_ifreq.go
+		return rv, e
+	}
 	if rv, e, ok := t.ttyIoctl(d, req, arg); ok { // tty.go
 		return rv, e
 	}
