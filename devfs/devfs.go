@@ -1,7 +1,8 @@
 // Package devfs is the guest's /dev: the memory devices (null, zero,
-// full, random, urandom) implemented here, tty and console passed to the
-// host's terminal, the standard-stream links into /proc/self/fd, and
-// the directories other file systems are mounted on (shm: a tmpfs, pts).
+// full, random, urandom) implemented here, tty, console and ptmx opened
+// by the kernel, the standard-stream links into /proc/self/fd, and the
+// directories other file systems are mounted on (shm: a tmpfs; pts: the
+// devpts of devpts.go).
 //
 // The host's /dev is never shown: a guest sees only these names. Device
 // numbers are Linux's (Documentation/admin-guide/devices.txt), so stat,
@@ -30,6 +31,9 @@ type Config struct {
 	TTY func(caller any, flags int) (vfs.FileImpl, abi.Errno)
 	// Console opens the system console (nil: ENXIO).
 	Console func(flags int) (vfs.FileImpl, abi.Errno)
+	// Ptmx opens a new pseudo-terminal master for caller (nil: ENXIO,
+	// a kernel without pseudo-terminals).
+	Ptmx func(caller any, flags int) (vfs.FileImpl, abi.Errno)
 }
 
 // New builds /dev.
@@ -49,17 +53,22 @@ func New(cfg Config) vfs.Node {
 		return procfs.Entry{Name: name, Node: &procfs.Dir{Attr: attr(name, abi.S_IFDIR|mode, 0),
 			List: func() []procfs.Entry { return nil }}}
 	}
+	// tty and ptmx belong to group tty, as udev and distributions set
+	// them up.
 	tty := &passDev{Attr: attr("tty", abi.S_IFCHR|0o666, Mkdev(5, 0)), open: cfg.TTY}
-	tty.GID = 5 // tty
+	tty.GID = TTYGroup
 	console := &passDev{Attr: attr("console", abi.S_IFCHR|0o600, Mkdev(5, 1))}
 	if cfg.Console != nil {
 		console.open = func(_ any, flags int) (vfs.FileImpl, abi.Errno) { return cfg.Console(flags) }
 	}
+	ptmx := &passDev{Attr: attr("ptmx", abi.S_IFCHR|0o666, Mkdev(abi.TTYAUX_MAJOR, 2)), open: cfg.Ptmx}
+	ptmx.GID = TTYGroup
 	ents := []procfs.Entry{
 		{Name: "console", Node: console},
 		link("fd", "/proc/self/fd"),
 		chr("full", 1, 7, devFull),
 		chr("null", 1, 3, devNull),
+		{Name: "ptmx", Node: ptmx},
 		dir("pts", 0o755),
 		chr("random", 1, 8, devRandom),
 		dir("shm", 0o1777),
@@ -135,7 +144,7 @@ func (f *memFile) Pwrite(p []byte, _ int64) (int, abi.Errno) { return f.Write(p)
 // no position.
 func (f *memFile) Lseek(off int64, whence int) (int64, abi.Errno) { return 0, 0 }
 
-// passDev is a terminal device opened elsewhere (tty, console).
+// passDev is a terminal device opened elsewhere (tty, console, ptmx).
 type passDev struct {
 	vfs.NodeDefaults
 	procfs.Attr

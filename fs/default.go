@@ -36,9 +36,9 @@ type Options struct {
 	// NoSystemRoot leaves out /SystemRoot (the host's "/").
 	NoSystemRoot bool
 	// Proc, Dev and Sys, when set, are mounted at /proc, /dev and /sys,
-	// and Shm at /dev/shm; otherwise an empty placeholder directory is,
-	// if the root has the directory.
-	Proc, Dev, Sys, Shm vfs.Node
+	// Shm at /dev/shm and Pts (devpts) at /dev/pts; otherwise an empty
+	// placeholder directory is, if the root has the directory.
+	Proc, Dev, Sys, Shm, Pts vfs.Node
 	// Binds are mounted last, in order.
 	Binds []Bind
 	// FakeRoot shows Root as a root file system owned by root (package
@@ -63,7 +63,7 @@ func OptionsFromEnv() Options {
 //	             host's "/"
 //	/SystemRoot  hostfs of the host's "/" (unless NoSystemRoot), shown
 //	             even though the root has no such directory
-//	/proc, /dev, /sys, /dev/shm  Proc, Dev, Sys and Shm (even where the root lacks the directory);
+//	/proc, /dev, /sys, /dev/shm, /dev/pts  Proc, Dev, Sys, Shm and Pts (even where the root lacks the directory);
 //	             when nil, until procfs and devfs exist, an empty
 //	             read-only placeholder, and only where the root has the
 //	             directory, so that a rootfs's own empty /dev and /proc
@@ -95,7 +95,7 @@ func NewDefault(opts Options) (*vfs.VFS, abi.Errno) {
 		node vfs.Node
 		typ  string
 	}{{"/proc", opts.Proc, "proc"}, {"/dev", opts.Dev, "devtmpfs"}, {"/sys", opts.Sys, "sysfs"},
-		{"/dev/shm", opts.Shm, "tmpfs"}} {
+		{"/dev/shm", opts.Shm, "tmpfs"}, {"/dev/pts", opts.Pts, "devpts"}} {
 		flags := uint64(0)
 		if m.node == nil {
 			if _, e := v.Stat(ctx, nil, m.path, abi.AT_SYMLINK_NOFOLLOW); e != 0 {

@@ -128,7 +128,7 @@ func TestProcfsTools(t *testing.T) {
 		{"stdin", `echo piped | cat /dev/stdin`, `^piped\n$`},
 		{"shm", `echo data > /dev/shm/f && cat /dev/shm/f && stat -c %F /dev/null`, `^data\ncharacter special file\n$`},
 		{"sys", `cat /sys/devices/system/cpu/online; nproc`, `^0(-\d+)?\n\d+\n$`},
-		{"nohost", `ls /dev | tr '\n' ' '`, `^console fd full null pts random shm stderr stdin stdout tty urandom zero $`},
+		{"nohost", `ls /dev | tr '\n' ' '`, `^console fd full null ptmx pts random shm stderr stdin stdout tty urandom zero $`},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {

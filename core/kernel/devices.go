@@ -12,8 +12,8 @@ import (
 )
 
 // syntheticFS builds the kernel's own file systems into the default
-// mount options (/proc, /dev, /dev/shm, /sys) and returns them by type
-// for mount(2).
+// mount options (/proc, /dev, /dev/shm, /dev/pts, /sys) and returns them
+// by type for mount(2).
 func (k *Kernel) syntheticFS(opts *fs.Options) map[string]vfs.Node {
 	pc := procfs.Config{
 		Src:   k.ProcSource(),
@@ -28,12 +28,15 @@ func (k *Kernel) syntheticFS(opts *fs.Options) map[string]vfs.Node {
 	if opts.Dev == nil {
 		opts.Dev = devfs.New(devfs.Config{TTY: k.openTTY, Console: func(flags int) (vfs.FileImpl, abi.Errno) {
 			return hostTTY(nil, flags)
-		}})
+		}, Ptmx: k.openPtmx}) // pty.go
+	}
+	if opts.Pts == nil {
+		opts.Pts = devfs.NewPts(ptsSource{k})
 	}
 	if opts.Shm == nil {
 		opts.Shm = newTmpfs()
 	}
-	return map[string]vfs.Node{"proc": opts.Proc, "sysfs": opts.Sys, "devtmpfs": opts.Dev}
+	return map[string]vfs.Node{"proc": opts.Proc, "sysfs": opts.Sys, "devtmpfs": opts.Dev, "devpts": opts.Pts}
 }
 
 // newTmpfs makes a tmpfs of Linux's default size, half the memory, with

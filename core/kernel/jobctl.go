@@ -10,25 +10,26 @@ import (
 // routed them had the guest processes been host processes.
 
 // inBackground reports whether the task's process is in a background
-// group of the terminal's session.
-func (t *Task) inBackground() bool {
+// group of term's session, term being its controlling terminal.
+func (t *Task) inBackground(term *terminal) bool {
 	k, p := t.k, t.proc
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.hasCttyLocked(p) && k.tty.pgrp != 0 && p.pgid != k.tty.pgrp
+	return k.cttyLocked(p) == term && term.pgrp != 0 && p.pgid != term.pgrp
 }
 
-// jobControl is Linux's __tty_check_change for the host terminal: a
-// process of a background group that reads (sig SIGTTIN), or changes the
-// terminal (SIGTTOU), has sig sent to its whole group and the call
-// restarted once the group is continued. A reader that ignores or blocks
-// SIGTTIN gets EIO; a writer that does goes ahead. An orphaned group,
-// which nobody would continue, gets EIO.
-func (t *Task) jobControl(sig int) abi.Errno {
+// jobControl is Linux's __tty_check_change for term: a process of a
+// background group of term's session (term being its controlling
+// terminal) that reads (sig SIGTTIN), or changes the terminal (SIGTTOU),
+// has sig sent to its whole group and the call restarted once the group
+// is continued. A reader that ignores or blocks SIGTTIN gets EIO; a
+// writer that does goes ahead. An orphaned group, which nobody would
+// continue, gets EIO.
+func (t *Task) jobControl(term *terminal, sig int) abi.Errno {
 	k, p := t.k, t.proc
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if !k.hasCttyLocked(p) || k.tty.pgrp == 0 || p.pgid == k.tty.pgrp {
+	if term == nil || k.cttyLocked(p) != term || term.pgrp == 0 || p.pgid == term.pgrp {
 		return 0
 	}
 	if t.sigmask&sigBit(sig) != 0 || p.actions[sig].Handler == abi.SIG_IGN {
@@ -100,8 +101,8 @@ func (k *Kernel) HostSignal(sig int) {
 	switch sig {
 	case abi.SIGINT, abi.SIGQUIT, abi.SIGTSTP, abi.SIGWINCH:
 		pg := first.pgid
-		if k.tty.pgrp != 0 {
-			pg = k.tty.pgrp
+		if h := k.tty.host; h != nil && h.pgrp != 0 {
+			pg = h.pgrp
 		}
 		k.signalGroupLocked(pg, si)
 	case abi.SIGCONT:

@@ -73,13 +73,14 @@ type Kernel struct {
 	maxProcs   int
 	locks      lockTable  // fcntl record locks (locks.go)
 	flocks     flockTable // flock(2) locks (flock.go)
-	tty        ctty       // the host terminal's job-control state (tty.go)
+	tty        ctty       // terminals: controlling ones per session, the pseudo-terminals (tty.go, pty.go)
 
 	// threads maps the TIDs of threads other than group leaders (under
 	// mu), so that PIDs and TIDs share one number space as on Linux.
 	threads map[int]*Task
 	futex   futexTable // futex wait queues (futex.go)
 	sockets sockTable  // bound AF_UNIX names (socket_unix.go)
+	uts     utsName    // sethostname(2), setdomainname(2) (sys_uts.go)
 
 	// reported remembers which unsupported syscalls were logged already.
 	reported [numSyscalls]atomic.Bool

@@ -131,5 +131,6 @@ func sysSetsid(t *Task, a *Args) (uint64, abi.Errno) {
 	}
 	p.sid, p.pgid = p.pid, p.pid
 	p.hostParented = false
+	k.NewSessionLocked(p) // tty.go: no controlling terminal yet
 	return uint64(p.pid), 0
 }

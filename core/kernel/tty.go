@@ -4,375 +4,319 @@ import (
 	"github.com/blink-go/blink/core/abi"
 )
 
-// The host terminal behind blink's fds 0/1/2 is the guest session's
-// controlling terminal (the ctty below). Guest descriptors for it are
-// ttyFiles: the first process's 0/1/2 when blink's own are a terminal, and
-// every open of /dev/tty (Kernel.openTTY, the devfs hook). The line
-// discipline itself is the host's: termios, echo, canonical editing and
-// the characters that raise signals are applied by the host, whose SIGINT,
-// SIGQUIT and SIGTSTP blink forwards to the guest's foreground group
-// (jobctl.go).
+// Controlling terminals (credentials(7), tty_ioctl(4)). Two kinds of
+// terminal can be one: the host terminal blink runs on (ttyFile,
+// tty_unix.go, whose line discipline is the host's) and the slave of a
+// kernel pseudo-terminal (pty.go, with the kernel's own line discipline).
+// What Linux keeps in tty_struct for job control, the session the
+// terminal controls and its foreground process group, is a terminal;
+// what it keeps per process (signal->tty) is, here, per session:
+// sessions maps a session to its controlling terminal, and a process has
+// it unless it gave it up alone with TIOCNOTTY (detached).
 //
-// What is virtual is the job-control state Linux keeps in struct
-// tty_struct: the session the terminal controls and its foreground process
-// group. TIOCSPGRP moves the group without touching the host terminal, and
-// reads, writes and mode changes from other groups of the session get
-// SIGTTIN/SIGTTOU or EIO exactly as n_tty does (Task.jobControl).
+// The rules are Linux's: a session has at most one controlling terminal
+// and a terminal controls at most one session; a session leader without
+// one acquires a terminal it opens without O_NOCTTY (a slave; /dev/tty,
+// the console and masters never), or with TIOCSCTTY; setsid starts a
+// session without one; children inherit their session's. A leader's
+// TIOCNOTTY or exit, and the hang-up when a pty master closes, end the
+// association with the signals Linux sends (disassociate_ctty,
+// tty_signal_session_leader). Reads, writes and mode changes from a
+// background group get SIGTTIN/SIGTTOU or EIO (Task.jobControl).
 //
-// Invariants: ctty is guarded by Kernel.mu. There is at most one ctty (the
-// host's); a process has it when its session is ctty.sid and it did not
-// give it up with TIOCNOTTY. Blocking terminal reads wait in
-// ttyFile.waitReadable, in the host's poll(2) beside the task's wake pipe
-// (poll.go), so a read never keeps a signal from being delivered or blink
-// from exiting; only then does the host read run, and it finds input.
+// Invariants: everything here is guarded by Kernel.mu. For every
+// sessions[s] = t, t.sid == s. A terminal may still name a session that
+// lost it because every descriptor of it was closed (Linux's stale
+// tty->session), so t.sid != 0 does not imply sessions[t.sid] == t.
+//
+// Where this differs from Linux: signal->tty is per process, so a
+// process forked before its leader took a terminal has none, and the
+// children of a process that gave it up with TIOCNOTTY have none; here
+// both follow their session.
 
-// ctty is the host terminal as a controlling terminal.
-type ctty struct {
-	present bool   // blink runs with a host terminal on 0, 1 or 2
-	rdev    uint64 // the host terminal's device number, for /proc/PID/stat
-	sid     int    // the session it controls; 0: none
-	pgrp    int    // the foreground process group; 0: none
-	// detached are non-leaders that gave the terminal up (TIOCNOTTY); a
-	// leader's TIOCNOTTY detaches the whole session instead.
+// terminal is a terminal's job-control state.
+type terminal struct {
+	rdev uint64 // device number, for /proc/PID/stat and TIOCGDEV
+	sid  int    // the session it controls; 0: none
+	pgrp int    // the foreground process group; 0: none
+	pty  *pty   // the pair whose slave this is; nil for the host terminal
+	// detached are non-leaders of sid that gave it up with TIOCNOTTY.
 	detached map[*Process]bool
-	// hostStop stops blink itself when the first process stops: its
-	// parent is the host shell, which expects to see blink stop.
-	hostStop func()
 }
 
-// hasCttyLocked reports whether p's controlling terminal is the host's.
+// ctty is the kernel's terminal registry (Kernel.tty).
+type ctty struct {
+	host     *terminal         // blink's own terminal; nil without one
+	sessions map[int]*terminal // each session's controlling terminal
+	// oldPgrp remembers, per session leader, the foreground group of a
+	// terminal that hung up under it (tty_old_pgrp): the leader's exit
+	// still sends that group SIGHUP and SIGCONT.
+	oldPgrp  map[int]int
+	ptys     ptyTable // pty.go
+	hostStop func()   // jobctl.go
+}
+
+// cttyLocked returns p's controlling terminal, or nil. Called with k.mu
+// held.
+func (k *Kernel) cttyLocked(p *Process) *terminal {
+	t := k.tty.sessions[p.sid]
+	if t == nil || t.detached[p] {
+		return nil
+	}
+	return t
+}
+
+// setCttyLocked makes t the controlling terminal of p's session with p's
+// group in the foreground (__proc_set_tty). A terminal taken from
+// another session leaves that session without one. Called with k.mu
+// held.
+func (k *Kernel) setCttyLocked(p *Process, t *terminal) {
+	if t.sid != 0 && k.tty.sessions[t.sid] == t {
+		delete(k.tty.sessions, t.sid)
+	}
+	t.sid, t.pgrp, t.detached = p.sid, p.pgid, nil
+	if k.tty.sessions == nil {
+		k.tty.sessions = make(map[int]*terminal)
+	}
+	k.tty.sessions[p.sid] = t
+	delete(k.tty.oldPgrp, p.sid)
+}
+
+// clearSessionLocked leaves session sid without a controlling terminal
+// (session_clear_tty); the terminal keeps naming it. Called with k.mu
+// held.
+func (k *Kernel) clearSessionLocked(sid int) {
+	if sid != 0 {
+		delete(k.tty.sessions, sid)
+	}
+}
+
+// attachHostLocked makes the host terminal p's controlling terminal with
+// p's group in the foreground, the state blink inherits from the host
+// when it runs as a foreground job; rdev is the host terminal's device.
 // Called with k.mu held.
-func (k *Kernel) hasCttyLocked(p *Process) bool {
-	c := &k.tty
-	return c.present && c.sid != 0 && p.sid == c.sid && !c.detached[p]
-}
-
-// attachStdioLocked makes the host terminal p's controlling terminal
-// with p's group in the foreground, the state blink inherits from the
-// host when it runs as a foreground job. Called with k.mu held.
-func (k *Kernel) attachStdioLocked(p *Process) {
-	c := &k.tty
-	c.present = true
-	if c.sid == 0 {
-		c.sid, c.pgrp = p.sid, p.pgid
+func (k *Kernel) attachHostLocked(p *Process, rdev uint64) {
+	h := k.tty.host
+	if h == nil {
+		h = &terminal{}
+		k.tty.host = h
+	}
+	h.rdev = rdev
+	if h.sid == 0 && k.tty.sessions[p.sid] == nil {
+		k.setCttyLocked(p, h)
 	}
 }
 
 // CttyOfLocked describes p's controlling terminal the way /proc/PID/stat
-// does (tty_nr and tpgid): the device and foreground group, or 0 and -1
-// without one. Called with k.mu held; for procfs.
+// does (tty_nr and tpgid): its device and foreground group, or 0 and -1
+// without one. A terminal without a foreground group gives -1 too
+// (do_task_stat's tty_get_pgrp). Called with k.mu held; for procfs.
 func (k *Kernel) CttyOfLocked(p *Process) (dev uint64, tpgid int) {
-	if !k.hasCttyLocked(p) {
+	t := k.cttyLocked(p)
+	if t == nil {
 		return 0, -1
 	}
-	return k.tty.rdev, k.tty.pgrp
+	if t.pgrp == 0 {
+		return t.rdev, -1
+	}
+	return t.rdev, t.pgrp
 }
 
-// asTaskFile finds a File's blocking-I/O implementation, looking through
-// the VFS for the host terminal opened as /dev/tty.
-func asTaskFile(f File) (taskFile, bool) {
-	if tf, ok := f.(taskFile); ok {
-		return tf, true
-	}
-	if tf := ttyOf(f); tf != nil {
-		return tf, true
-	}
-	return nil, false
+// NewSessionLocked is setsid's part here: the new session has no
+// controlling terminal, whatever one its number may have named before.
+// Called with k.mu held.
+func (k *Kernel) NewSessionLocked(p *Process) {
+	k.clearSessionLocked(p.sid)
+	delete(k.tty.oldPgrp, p.sid)
 }
 
-// ttyOf returns the host terminal behind f, or nil.
-func ttyOf(f File) *ttyFile {
-	switch f := f.(type) {
-	case *ttyFile:
-		return f
-	case *vfsFile:
-		if ti, ok := f.File.Terminal(); ok {
-			if tf, ok := ti.(*ttyFile); ok {
-				return tf
-			}
-		}
+// acquireOnOpenLocked is tty_open_proc_set_tty: a session leader without
+// a controlling terminal that opens one for reading, without O_NOCTTY,
+// and that no session has, gets it. Called with k.mu held.
+func (k *Kernel) acquireOnOpenLocked(p *Process, t *terminal, flags int) {
+	if p == nil || flags&abi.O_NOCTTY != 0 || flags&abi.O_ACCMODE == abi.O_WRONLY {
+		return
 	}
-	return nil
+	if p.sid == p.pid && k.tty.sessions[p.sid] == nil && t.sid == 0 {
+		k.setCttyLocked(p, t)
+	}
 }
 
-var _ taskFile = (*ttyFile)(nil)
-
-// ReadTask is n_tty_read: a background reader gets SIGTTIN (or EIO), a
-// blocking read waits interruptibly for input.
-func (f *ttyFile) ReadTask(t *Task, p []byte, nonblock bool) (int, abi.Errno) {
-	if e := t.jobControl(abi.SIGTTIN); e != 0 {
-		return 0, e
-	}
-	if len(p) == 0 {
-		return 0, 0
-	}
-	if !nonblock {
-		if e := f.waitReadable(t); e != 0 {
-			return 0, e
-		}
-	}
-	return f.Read(p)
-}
-
-// WriteTask is n_tty_write: with TOSTOP set a background writer gets
-// SIGTTOU unless it ignores or blocks it.
-func (f *ttyFile) WriteTask(t *Task, p []byte, nonblock bool) (int, abi.Errno) {
-	if t.inBackground() && f.lflag()&abi.TOSTOP != 0 {
-		if e := t.jobControl(abi.SIGTTOU); e != 0 {
-			return 0, e
-		}
-	}
-	return f.Write(p)
-}
-
-// lflag is the terminal's c_lflag (0 when it cannot be read).
-func (f *ttyFile) lflag() uint32 {
-	var tio [abi.TermiosSize]byte
-	if f.GetTermios(&tio) != 0 {
+// tiocsctty makes t the caller's controlling terminal: only a session
+// leader without one may, only if no other session has it (root may
+// steal it with arg 1), and only through a descriptor open for reading
+// (or as root). A leader whose session t still names succeeds without
+// change.
+func (t *Task) tiocsctty(term *terminal, d *Description, arg uint64) abi.Errno {
+	k, p := t.k, t.proc
+	root := p.euid() == 0
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	leader := p.sid == p.pid
+	if leader && term.sid == p.sid {
 		return 0
 	}
-	return rd32(tio[abi.TermiosLflag:])
+	if !leader || k.cttyLocked(p) != nil {
+		return abi.EPERM
+	}
+	if term.sid != 0 {
+		if int32(arg) != 1 || !root {
+			return abi.EPERM
+		}
+		k.clearSessionLocked(term.sid)
+	}
+	if d.flags&abi.O_ACCMODE == abi.O_WRONLY && !root {
+		return abi.EPERM
+	}
+	k.setCttyLocked(p, term)
+	return 0
 }
 
-// pollsForInput tells whether a blocking read waits for input: it does
-// unless the terminal is non-canonical with VMIN 0, where read returns
-// after VTIME even without any.
-func (f *ttyFile) pollsForInput() bool {
-	var tio [abi.TermiosSize]byte
-	if f.GetTermios(&tio) != 0 {
-		return true
+// tiocnotty gives the caller's controlling terminal up. A non-leader
+// only detaches itself; a leader detaches the whole session, sending
+// SIGHUP and SIGCONT to the foreground group.
+func (t *Task) tiocnotty(term *terminal) abi.Errno {
+	k, p := t.k, t.proc
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.cttyLocked(p) != term {
+		return abi.ENOTTY
 	}
-	return rd32(tio[abi.TermiosLflag:])&abi.ICANON != 0 || tio[abi.TermiosCC+abi.TermiosVMIN] != 0
+	if p.sid != p.pid {
+		if term.detached == nil {
+			term.detached = make(map[*Process]bool)
+		}
+		term.detached[p] = true
+		return 0
+	}
+	k.disassociateLocked(p, false)
+	return 0
 }
 
-// ttyRequest reports whether req is a terminal ioctl, which a file that is
-// not a terminal answers with ENOTTY.
-func ttyRequest(req uint32) bool {
-	switch req {
-	case abi.TCGETS, abi.TCSETS, abi.TCSETSW, abi.TCSETSF, abi.TIOCGWINSZ, abi.TIOCSWINSZ,
-		abi.TIOCGPGRP, abi.TIOCSPGRP, abi.TIOCGSID, abi.TCSBRK, abi.TCXONC, abi.TCFLSH,
-		abi.TIOCSCTTY, abi.TIOCNOTTY, abi.TIOCOUTQ, abi.TIOCGPTN, abi.TIOCSPTLCK:
-		return true
-	}
-	return false
-}
-
-// ttyIoctl answers terminal ioctls and FIONREAD; ok is false for requests
-// it does not know.
-func (t *Task) ttyIoctl(d *Description, req uint32, arg uint64) (rv uint64, e abi.Errno, ok bool) {
-	if req == abi.FIONREAD {
-		n, e := t.bytesReadable(d)
-		if e != 0 {
-			return 0, e, true
-		}
-		return 0, t.writeU32(arg, uint32(n)), true
-	}
-	if !ttyRequest(req) {
-		return 0, 0, false
-	}
-	tf := ttyOf(d.File)
-	term, isTerm := d.File.(Terminal)
-	if !isTerm {
-		return 0, abi.ENOTTY, true
-	}
-	switch req {
-	case abi.TCGETS:
-		var tio [abi.TermiosSize]byte
-		if e := term.GetTermios(&tio); e != 0 {
-			return 0, e, true
-		}
-		return 0, t.copyOut(arg, tio[:]), true
-	case abi.TCSETS, abi.TCSETSW, abi.TCSETSF:
-		var tio [abi.TermiosSize]byte
-		if e := t.copyIn(arg, tio[:]); e != 0 {
-			return 0, e, true
-		}
-		if tf != nil {
-			if e := t.jobControl(abi.SIGTTOU); e != 0 {
-				return 0, e, true
+// disassociateLocked is disassociate_ctty for session leader p, by
+// TIOCNOTTY or at its exit: the foreground group gets SIGHUP (and
+// SIGCONT unless p is exiting), or if the terminal hung up earlier, the
+// group that was in front then gets both; then the session loses its
+// terminal, which forgets the session. Called with k.mu held.
+func (k *Kernel) disassociateLocked(p *Process, exiting bool) {
+	term := k.tty.sessions[p.sid]
+	if term != nil {
+		if pg := term.pgrp; pg != 0 {
+			k.signalGroupLocked(pg, &Siginfo{Signo: abi.SIGHUP, Code: abi.SI_KERNEL})
+			if !exiting {
+				k.signalGroupLocked(pg, &Siginfo{Signo: abi.SIGCONT, Code: abi.SI_KERNEL})
 			}
 		}
-		return 0, term.SetTermios(req, &tio), true
-	case abi.TIOCGWINSZ:
-		r, c, x, y, e := term.GetWinsize()
-		if e != 0 {
-			return 0, e, true
-		}
-		var b [abi.WinsizeSize]byte
-		le16(b[0:], r)
-		le16(b[2:], c)
-		le16(b[4:], x)
-		le16(b[6:], y)
-		return 0, t.copyOut(arg, b[:]), true
+		term.sid, term.pgrp, term.detached = 0, 0, nil
+	} else if pg := k.tty.oldPgrp[p.sid]; pg != 0 {
+		k.signalGroupLocked(pg, &Siginfo{Signo: abi.SIGHUP, Code: abi.SI_KERNEL})
+		k.signalGroupLocked(pg, &Siginfo{Signo: abi.SIGCONT, Code: abi.SI_KERNEL})
 	}
-	if tf == nil {
-		// A terminal without job control (none exists yet besides the
-		// host's; pseudo-terminals would come here).
-		return 0, abi.ENOTTY, true
-	}
-	switch req {
-	case abi.TIOCSWINSZ:
-		// The host raises SIGWINCH for a change; blink forwards it.
-		var b [abi.WinsizeSize]byte
-		if e := t.copyIn(arg, b[:]); e != 0 {
-			return 0, e, true
-		}
-		return 0, tf.setWinsize(le16get(b[0:]), le16get(b[2:]), le16get(b[4:]), le16get(b[6:])), true
-	case abi.TIOCGPGRP, abi.TIOCGSID:
-		k := t.k
-		k.mu.Lock()
-		has, pg, sid := k.hasCttyLocked(t.proc), k.tty.pgrp, k.tty.sid
-		k.mu.Unlock()
-		if !has {
-			return 0, abi.ENOTTY, true
-		}
-		if req == abi.TIOCGSID {
-			pg = sid
-		}
-		return 0, t.writeU32(arg, uint32(pg)), true
-	case abi.TIOCSPGRP:
-		return t.tiocspgrp(arg)
-	case abi.TIOCSCTTY:
-		return 0, t.tiocsctty(arg), true
-	case abi.TIOCNOTTY:
-		return 0, t.tiocnotty(), true
-	case abi.TIOCOUTQ:
-		n, e := tf.hostInt(req, 0)
-		if e != 0 {
-			return 0, e, true
-		}
-		return 0, t.writeU32(arg, uint32(n)), true
-	case abi.TCFLSH, abi.TCXONC, abi.TCSBRK:
-		// Linux's tty_check_change: a background group may not flush,
-		// stop the output or send a break.
-		if e := t.jobControl(abi.SIGTTOU); e != 0 {
-			return 0, e, true
-		}
-		_, e := tf.hostInt(req, int(int32(arg)))
-		return 0, e, true
-	}
-	// TIOCGPTN, TIOCSPTLCK: not a pseudo-terminal master.
-	return 0, abi.ENOTTY, true
+	delete(k.tty.oldPgrp, p.sid)
+	k.clearSessionLocked(p.sid)
 }
 
-// tiocspgrp is tcsetpgrp: the group must exist in the caller's session,
-// which must be the terminal's.
-func (t *Task) tiocspgrp(arg uint64) (uint64, abi.Errno, bool) {
-	switch e := t.jobControl(abi.SIGTTOU); e {
+// SessionLeaderExitLocked runs disassociate_ctty when p, a session
+// leader, exits: its session loses its controlling terminal and the
+// foreground group is hung up. Called with k.mu held, after p's
+// descriptors are closed (as do_exit orders it).
+func (k *Kernel) SessionLeaderExitLocked(p *Process) {
+	if p.sid == p.pid {
+		k.disassociateLocked(p, true)
+	}
+}
+
+// hangupLocked is tty_signal_session_leader for a terminal that hangs up
+// (a pty slave whose master closed): the processes of its session lose
+// it, the leader gets SIGHUP and SIGCONT, and the terminal forgets its
+// session and group. Called with k.mu held.
+func (k *Kernel) hangupLocked(term *terminal) {
+	sid := term.sid
+	if sid == 0 {
+		return
+	}
+	if k.tty.sessions[sid] == term {
+		delete(k.tty.sessions, sid)
+	}
+	if leader := k.procs[sid]; leader != nil && leader.sid == sid && !leader.zombie {
+		k.sendLocked(leader, nil, &Siginfo{Signo: abi.SIGHUP, Code: abi.SI_KERNEL})
+		k.sendLocked(leader, nil, &Siginfo{Signo: abi.SIGCONT, Code: abi.SI_KERNEL})
+		if term.pgrp != 0 {
+			if k.tty.oldPgrp == nil {
+				k.tty.oldPgrp = make(map[int]int)
+			}
+			k.tty.oldPgrp[sid] = term.pgrp
+		}
+	}
+	term.sid, term.pgrp, term.detached = 0, 0, nil
+}
+
+// tiocspgrp is tcsetpgrp: the caller's controlling terminal must be
+// term, and pgid a process group (or process) of the caller's session.
+func (t *Task) tiocspgrp(term *terminal, arg uint64) abi.Errno {
+	switch e := t.jobControl(term, abi.SIGTTOU); e {
 	case 0:
 	case abi.EIO:
-		return 0, abi.ENOTTY, true
+		return abi.ENOTTY
 	default:
-		return 0, e, true
+		return e
 	}
 	var b [4]byte
 	if e := t.copyIn(arg, b[:]); e != 0 {
-		return 0, e, true
+		return e
 	}
 	pg := int(int32(rd32(b[:])))
-	k, p := t.k, t.proc
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.hasCttyLocked(p) {
-		return 0, abi.ENOTTY, true
-	}
 	if pg < 0 {
-		return 0, abi.EINVAL, true
+		return abi.EINVAL
 	}
-	found := false
-	for _, q := range k.procs {
-		if q.pgid == pg && q != k.init && !q.zombie {
-			if q.sid != p.sid {
-				return 0, abi.EPERM, true
-			}
-			found = true
-		}
-	}
-	if !found {
-		return 0, abi.ESRCH, true
-	}
-	k.tty.pgrp = pg
-	return 0, 0, true
-}
-
-// tiocsctty makes the terminal the caller's controlling terminal: only a
-// session leader without one may, and only if no other session has it
-// (root may steal it with arg 1).
-func (t *Task) tiocsctty(arg uint64) abi.Errno {
 	k, p := t.k, t.proc
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	c := &k.tty
-	if p.sid == p.pid && c.sid == p.sid {
-		delete(c.detached, p)
-		return 0
-	}
-	if p.sid != p.pid || k.hasCttyLocked(p) {
-		return abi.EPERM
-	}
-	if c.sid != 0 && k.sessionAliveLocked(c.sid) {
-		if int32(arg) != 1 || p.creds.EUID != 0 {
-			return abi.EPERM
-		}
-	}
-	c.sid, c.pgrp = p.sid, p.pgid
-	c.detached = nil
-	return 0
-}
-
-// tiocnotty gives the controlling terminal up. A session leader detaches
-// the whole session, sending SIGHUP and SIGCONT to the foreground group.
-func (t *Task) tiocnotty() abi.Errno {
-	k, p := t.k, t.proc
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if !k.hasCttyLocked(p) {
+	if k.cttyLocked(p) != term || term.sid != p.sid {
 		return abi.ENOTTY
 	}
-	c := &k.tty
-	if p.sid != p.pid {
-		if c.detached == nil {
-			c.detached = make(map[*Process]bool)
+	// find_vpid then session_of_pgrp: the group's members, else the
+	// process with that ID, decide the session.
+	var leader, member *Process
+	for _, q := range k.procs {
+		if q == k.init {
+			continue
 		}
-		c.detached[p] = true
-		return 0
+		if q.pgid == pg {
+			member = q
+		}
+		if q.pid == pg {
+			leader = q
+		}
 	}
-	if c.pgrp != 0 {
-		k.signalGroupLocked(c.pgrp, &Siginfo{Signo: abi.SIGHUP, Code: abi.SI_KERNEL})
-		k.signalGroupLocked(c.pgrp, &Siginfo{Signo: abi.SIGCONT, Code: abi.SI_KERNEL})
+	if member == nil {
+		member = leader
 	}
-	c.sid, c.pgrp, c.detached = 0, 0, nil
+	if member == nil {
+		return abi.ESRCH
+	}
+	if member.sid != p.sid {
+		return abi.EPERM
+	}
+	term.pgrp = pg
 	return 0
 }
 
-// sessionAliveLocked reports whether any live process is in session sid.
-func (k *Kernel) sessionAliveLocked(sid int) bool {
-	for _, q := range k.procs {
-		if q.sid == sid && q != k.init && !q.zombie {
-			return true
-		}
-	}
-	return false
-}
-
-// bytesReadable is FIONREAD: input waiting on a terminal or pipe, or the
-// bytes after the position of a regular file.
-func (t *Task) bytesReadable(d *Description) (int, abi.Errno) {
-	if tf := ttyOf(d.File); tf != nil {
-		return tf.hostInt(abi.FIONREAD, 0)
-	}
-	if pe, ok := d.File.(*pipeEnd); ok {
-		pe.p.mu.Lock()
-		defer pe.p.mu.Unlock()
-		return pe.p.n, 0
-	}
-	st, e := d.File.Stat()
-	if e != 0 || st.Mode&abi.S_IFMT != abi.S_IFREG {
+// tiocgpgrp is tcgetpgrp and TIOCGSID: a terminal's foreground group (0
+// if none) or session. Only the caller's controlling terminal answers,
+// except through a pty master, which answers for its slave.
+func (t *Task) tiocgpgrp(term *terminal, master bool, sid bool) (int, abi.Errno) {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !master && k.cttyLocked(t.proc) != term {
 		return 0, abi.ENOTTY
 	}
-	pos, e := d.File.Lseek(0, abi.SEEK_CUR)
-	if e != 0 {
-		return 0, e
+	if sid {
+		if term.sid == 0 {
+			return 0, abi.ENOTTY
+		}
+		return term.sid, 0
 	}
-	return int(max(st.Size-pos, 0)), 0
+	return term.pgrp, 0
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
+	hostpty "github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
 	"github.com/blink-go/blink/core/abi"
@@ -14,7 +14,7 @@ import (
 // controlling terminal, with master the other side.
 func ttyEnv(t *testing.T) (e *env, master int) {
 	t.Helper()
-	ptmx, tty, err := pty.Open()
+	ptmx, tty, err := hostpty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminals: %v", err)
 	}
@@ -68,8 +68,9 @@ func TestTTYJobControl(t *testing.T) {
 	e.ok(abi.SYS_IOCTL, fd, abi.TCSETS, scratch)
 
 	// Put the process in the background: another group is in front.
+	host := e.k.tty.host
 	e.k.mu.Lock()
-	e.k.tty.pgrp = e.p.pgid + 1
+	host.pgrp = e.p.pgid + 1
 	e.k.mu.Unlock()
 	var set [8]byte
 	le64(set[:], sigBit(abi.SIGTTIN)|sigBit(abi.SIGTTOU))
@@ -80,14 +81,14 @@ func TestTTYJobControl(t *testing.T) {
 	}
 	e.ok(abi.SYS_IOCTL, fd, abi.TCSETS, scratch) // SIGTTOU blocked: allowed
 	e.ok(abi.SYS_RT_SIGPROCMASK, abi.SIG_UNBLOCK, scratch+64, 0, 8)
-	if got := e.tk.jobControl(abi.SIGTTIN); got != errRestartSys {
+	if got := e.tk.jobControl(host, abi.SIGTTIN); got != errRestartSys {
 		t.Errorf("background read = %v, want a restart after SIGTTIN", got)
 	}
 	e.k.mu.Lock()
 	pending := e.p.shared.mask & sigBit(abi.SIGTTIN)
 	e.p.shared.drop(sigBit(abi.SIGTTIN))
 	e.tk.recalc()
-	e.k.tty.pgrp = e.p.pgid
+	host.pgrp = e.p.pgid
 	e.k.mu.Unlock()
 	if pending == 0 {
 		t.Error("SIGTTIN was not sent to the background group")

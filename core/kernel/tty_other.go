@@ -7,17 +7,22 @@ import (
 	"github.com/blink-go/blink/fs/vfs"
 )
 
-// Without POSIX terminals the guest has no controlling terminal: its
-// descriptors 0/1/2 are plain host files and /dev/tty opens what the host
-// offers, without job control.
+// Without POSIX terminals on the host, blink's descriptors 0/1/2 are
+// plain host files and the guest has no host controlling terminal. Its
+// pseudo-terminals are the kernel's own (pty.go) and work as anywhere:
+// /dev/tty opens a slave that is the caller's controlling terminal, and
+// otherwise what the host offers, without job control.
 
-type ttyFile struct {
-	File
-	Terminal
+func (k *Kernel) hostStdio(p *Process, fd int) File { return NewHostFile(fd, stdioName(fd)) }
+
+func (k *Kernel) openTTY(caller any, flags int) (vfs.FileImpl, abi.Errno) {
+	if p, ok := caller.(*Process); ok {
+		k.mu.Lock()
+		term := k.cttyLocked(p)
+		k.mu.Unlock()
+		if term != nil {
+			return k.openCttyPty(term, flags) // pty.go
+		}
+	}
+	return hostTTY(caller, flags)
 }
-
-func (f *ttyFile) waitReadable(*Task) abi.Errno                      { return 0 }
-func (f *ttyFile) setWinsize(_, _, _, _ uint16) abi.Errno            { return abi.ENOTTY }
-func (f *ttyFile) hostInt(req uint32, arg int) (int, abi.Errno)      { return 0, abi.ENOTTY }
-func (k *Kernel) hostStdio(p *Process, fd int) File                  { return NewHostFile(fd, stdioName(fd)) }
-func (k *Kernel) openTTY(c any, flags int) (vfs.FileImpl, abi.Errno) { return hostTTY(c, flags) }
