@@ -33,6 +33,9 @@ func (f *FS) pidDir(p Proc, tid int) *Dir {
 			if !ok {
 				return abi.ESRCH
 			}
+			if tid != 0 {
+				p.ForThread(tid)
+			}
 			return gen(b, &p)
 		}
 	}
@@ -46,6 +49,9 @@ func (f *FS) pidDir(p Proc, tid int) *Dir {
 			}
 			if me, _ := f.src.Caller(c); me == pid && p.State == 'S' {
 				p.State = 'R'
+			}
+			if tid != 0 {
+				p.ForThread(tid)
 			}
 			return gen(b, &p)
 		}}}
@@ -273,6 +279,45 @@ func (f *FS) genStatm(b *bytes.Buffer, p *Proc) abi.Errno {
 	return 0
 }
 
+// cpuMask is Cpus_allowed and Cpus_allowed_list for an affinity mask on
+// n CPUs: 32-bit hex words from the highest, the first as wide as its
+// CPUs need (as Linux's %*pb), and ranges of CPUs.
+func cpuMask(bits []uint64, n int) (mask, list string) {
+	set := func(i int) bool { return i/64 < len(bits) && bits[i/64]&(1<<(i%64)) != 0 }
+	n = max(n, 1)
+	var parts []string
+	for w := (n+31)/32 - 1; w >= 0; w-- {
+		var v uint32
+		for b := 0; b < 32; b++ {
+			if set(32*w + b) {
+				v |= 1 << b
+			}
+		}
+		width := 8
+		if w == (n+31)/32-1 {
+			width = ((n-1)%32 + 4) / 4
+		}
+		parts = append(parts, fmt.Sprintf("%0*x", width, v))
+	}
+	var ranges []string
+	for i := 0; i < n; i++ {
+		if !set(i) {
+			continue
+		}
+		j := i
+		for j+1 < n && set(j+1) {
+			j++
+		}
+		if j > i {
+			ranges = append(ranges, strconv.Itoa(i)+"-"+strconv.Itoa(j))
+		} else {
+			ranges = append(ranges, strconv.Itoa(i))
+		}
+		i = j
+	}
+	return strings.Join(parts, ","), strings.Join(ranges, ",")
+}
+
 func hexMask(n int) (mask, list string) {
 	words := make([]uint32, (n+31)/32)
 	for i := range n {
@@ -341,6 +386,9 @@ func (f *FS) genStatus(b *bytes.Buffer, p *Proc, tid int) abi.Errno {
 	b.WriteString("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n")
 	b.WriteString("Speculation_Store_Bypass:\tnot vulnerable\nSpeculationIndirectBranch:\tunsupported\n")
 	mask, list := hexMask(f.cfg.Host().NCPU)
+	if p.CPUs != nil {
+		mask, list = cpuMask(p.CPUs, f.cfg.Host().NCPU)
+	}
 	fmt.Fprintf(b, "Cpus_allowed:\t%s\nCpus_allowed_list:\t%s\nMems_allowed:\t1\nMems_allowed_list:\t0\n", mask, list)
 	b.WriteString("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n")
 	return 0

@@ -62,3 +62,11 @@ const (
 	MS_INVALIDATE = 2
 	MS_SYNC       = 4
 )
+
+// mlockall(2) and mlock2(2) flags.
+const (
+	MCL_CURRENT   = 1
+	MCL_FUTURE    = 2
+	MCL_ONFAULT   = 4
+	MLOCK_ONFAULT = 1
+)

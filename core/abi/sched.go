@@ -43,3 +43,19 @@ const (
 	// BINPRM_MAX_RECURSION bounds #! interpreter nesting.
 	BINPRM_MAX_RECURSION = 4
 )
+
+// Scheduling policies, from include/uapi/linux/sched.h.
+const (
+	SCHED_NORMAL   = 0
+	SCHED_FIFO     = 1
+	SCHED_RR       = 2
+	SCHED_BATCH    = 3
+	SCHED_IDLE     = 5
+	SCHED_DEADLINE = 6
+
+	// SCHED_RESET_ON_FORK may be ORed into a policy.
+	SCHED_RESET_ON_FORK = 0x40000000
+
+	// MAX_RT_PRIO bounds real-time priorities (1..MAX_RT_PRIO-1).
+	MAX_RT_PRIO = 100
+)

@@ -10,3 +10,7 @@ const (
 const (
 	SysinfoSize = 112
 )
+
+// NewUTSLen is __NEW_UTS_LEN: the longest host or domain name
+// sethostname(2)/setdomainname(2) take.
+const NewUTSLen = 64

@@ -50,6 +50,10 @@ type Process struct {
 	nice    int32    // setpriority(2); guarded by Kernel.mu, inherited by fork
 	info    procInfo // what /proc shows that nothing else keeps (procinfo.go)
 
+	// prctl(2) state: dumpable, subreaper, securebits... (sys_prctl.go
+	// says which lock guards which field).
+	prctl procPrctl
+
 	// Guarded by Kernel.mu: dispositions, the process-wide signal queue,
 	// the family tree and the life cycle (see signal.go, procexit.go).
 	actions    [abi.NSIG + 1]SigAction
@@ -58,6 +62,7 @@ type Process struct {
 	children   []*Process
 	exitSignal int // sent to the parent at exit (SIGCHLD for fork)
 	itimer     realTimer
+	timers     posixTimers // timer_create(2) timers (posixtimer.go)
 	// Stop/continue: stopping is set when a stop signal is taken, until
 	// a task completes the group stop; report* are state changes not yet
 	// collected by the parent's wait.

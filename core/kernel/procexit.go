@@ -52,6 +52,7 @@ func (t *Task) exit() {
 		delete(k.threads, t.tid)
 	}
 	if !last {
+		k.threadEndedLocked(t)
 		k.procExited.Broadcast() // execve may wait for the other threads
 		k.mu.Unlock()
 		return
@@ -62,6 +63,7 @@ func (t *Task) exit() {
 	k.stopProcessTimers(p)
 	p.releaseResources()
 	k.mu.Lock()
+	k.SessionLeaderExitLocked(p) // tty.go: disassociate_ctty, after the files close as in do_exit
 	k.exitNotifyLocked(p)
 	k.mu.Unlock()
 }
@@ -77,6 +79,7 @@ func (p *Process) releaseResources() {
 	p.cwd = nil
 	space := p.Space
 	p.mu.Unlock()
+	flushShared(space, 0, ^uint64(0))
 	for _, d := range mapped {
 		d.decRef()
 	}
@@ -111,27 +114,86 @@ func (p *Process) cldInfo() (int32, int32) {
 	return abi.CLD_EXITED, int32(p.exitStatus)
 }
 
-// exitNotifyLocked turns p into a zombie, hands its children to init and
-// tells its parent. Called with k.mu held.
+// exitNotifyLocked turns p into a zombie, hands its children to a
+// subreaper or init and tells its parent. Called with k.mu held.
 func (k *Kernel) exitNotifyLocked(p *Process) {
 	p.zombie = true
 	if p.vforkDone != nil {
 		close(p.vforkDone)
 		p.vforkDone = nil
 	}
-	// Orphans go to init; zombies among them are reaped now.
-	for _, c := range p.children {
-		c.parent = k.init
-		c.ppid = 1
-		if c.zombie {
-			k.reapLocked(c)
-		} else {
-			k.init.children = append(k.init.children, c)
+	k.reparentChildrenLocked(p)
+	k.orphanCheckLocked(p)
+	k.notifyDeathLocked(p)
+}
+
+// threadEndedLocked is forget_original_parent for a thread that ends
+// while others of its process go on: the children it created (Linux's
+// real_parent is a thread) pass to a live thread of the process, and those
+// that asked for PR_SET_PDEATHSIG get their signal. With no live thread
+// left (exit_group under way) they wait for the last thread's exit, which
+// hands them to another process. Called with k.mu held.
+func (k *Kernel) threadEndedLocked(t *Task) {
+	p := t.proc
+	heir := 0
+	for _, tk := range p.tasks {
+		if tk != t && !tk.exited.Load() {
+			heir = tk.tid
+			break
 		}
 	}
-	p.children = nil
-	k.orphanCheckLocked(p)
+	if heir == 0 {
+		return
+	}
+	for _, c := range p.children {
+		if c.prctl.parentTID == t.tid {
+			c.prctl.parentTID = heir
+			k.parentDiedLocked(c, p)
+		}
+	}
+}
 
+// reparentChildrenLocked gives the children of an ending process to the
+// nearest live ancestor that made itself a child subreaper
+// (PR_SET_CHILD_SUBREAPER), or else to init, after sending the
+// parent-death signals they asked for. As Linux's reparent_leader does, a
+// reparented child's exit signal becomes SIGCHLD, and one that is already
+// a zombie is reported to its new parent (init reaps it at once). Called
+// with k.mu held.
+func (k *Kernel) reparentChildrenLocked(p *Process) {
+	reaper := k.init
+	for r := p.parent; r != nil && r != k.init; r = r.parent {
+		if r.prctl.subreaper && !r.dying && !r.zombie {
+			reaper = r
+			break
+		}
+	}
+	heir := 0
+	for _, tk := range reaper.tasks {
+		if !tk.exited.Load() {
+			heir = tk.tid
+			break
+		}
+	}
+	children := p.children
+	p.children = nil
+	for _, c := range children {
+		k.parentDiedLocked(c, p)
+		c.parent, c.ppid = reaper, reaper.pid
+		c.prctl.parentTID = heir
+		c.exitSignal = abi.SIGCHLD
+		reaper.children = append(reaper.children, c)
+		if c.zombie {
+			k.notifyDeathLocked(c)
+		}
+	}
+}
+
+// notifyDeathLocked tells the parent of the zombie p: its exit signal
+// (unless the parent reaps automatically) and a wake-up of its waiters;
+// init, or the host for the first process, reaps it at once. Called with
+// k.mu held.
+func (k *Kernel) notifyDeathLocked(p *Process) {
 	par := p.parent
 	if par == nil || par == k.init {
 		// The first process's parent is on the host (blink's caller sees

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"encoding/binary"
-	"os"
 	"path"
 	"runtime"
 	"sort"
@@ -148,8 +147,9 @@ func (s procSource) Proc(pid int) (procfs.Proc, bool) {
 		return procfs.Proc{}, false
 	}
 	defer k.mu.Unlock()
-	out := procfs.Proc{PID: p.pid, PPID: p.ppid, PGID: p.pgid, SID: p.sid, TPGID: -1, State: 'S',
+	out := procfs.Proc{PID: p.pid, PPID: p.ppid, PGID: p.pgid, SID: p.sid, State: 'S',
 		ExitSignal: p.exitSignal}
+	out.TTY, out.TPGID = k.CttyOfLocked(p) // tty.go
 	if p.parent != nil {
 		out.PPID = p.parent.pid
 	}
@@ -174,9 +174,11 @@ func (s procSource) Proc(pid int) (procfs.Proc, bool) {
 	defer p.mu.Unlock()
 	for _, t := range p.tasks {
 		out.TIDs = append(out.TIDs, t.tid)
+		out.Threads = append(out.Threads, procfs.Thread{TID: t.tid, Comm: t.commLocked(), CPUs: t.sched.cpus})
 		if t.tid == p.pid {
 			out.SigBlk = t.sigmask
 			out.SigPnd = t.pending.mask
+			out.CPUs = t.sched.cpus
 		}
 	}
 	if len(out.TIDs) == 0 && p.pid != 1 {
@@ -356,10 +358,6 @@ func (s procSource) SetOOMScoreAdj(pid int, v int) abi.Errno {
 
 func (s procSource) System() procfs.System {
 	k := s.k
-	host, err := os.Hostname()
-	if err != nil {
-		host = "localhost"
-	}
 	// Uptime as sysinfo reports it: the host's monotonic clock at boot
 	// plus the time since.
 	up := k.uptime() + k.monoBase
@@ -369,7 +367,7 @@ func (s procSource) System() procfs.System {
 	k.mu.Unlock()
 	return procfs.System{
 		Boot: time.Now().Add(-up), Uptime: up, Forks: uint64(n), Running: 1,
-		Hostname: host, Domainname: "(none)", Release: Release, Version: "blink-go " + runtime.Version(),
+		Hostname: cString(k.nodename()), Domainname: cString(k.domainname()), Release: Release, Version: "blink-go " + runtime.Version(),
 		LastPID: last,
 	}
 }
@@ -381,10 +379,11 @@ func (s procSource) VFS() *vfs.VFS {
 	return nil
 }
 
-// reopenNode stands for a descriptor outside the tree (a pipe, host
-// stdio) when /proc/[pid]/fd/N is followed: opening it gives the same
-// object again, as Linux reopens the inode (a pipe end gains a reader
-// or writer); other files share the description.
+// reopenNode stands for a descriptor outside the tree (a pipe, a
+// pseudo-terminal, host stdio) when /proc/[pid]/fd/N is followed:
+// opening it gives the same object again, as Linux reopens the inode (a
+// pipe end gains a reader or writer, a terminal a descriptor); other
+// files share the description.
 type reopenNode struct {
 	vfs.NodeDefaults
 	d *Description
@@ -395,6 +394,13 @@ func (n *reopenNode) Stat() (vfs.Stat, abi.Errno) { return n.d.File.Stat() }
 func (n *reopenNode) Open(flags int) (vfs.FileImpl, abi.Errno) {
 	if n.d.refs.Load() <= 0 {
 		return nil, abi.ENOENT // closed since the lookup
+	}
+	if f, ok := n.d.File.(*ptyFile); ok {
+		g, e := f.reopen(flags) // pty.go
+		if e != 0 {
+			return nil, e
+		}
+		return &kernelFileImpl{f: g}, 0
 	}
 	return &kernelFileImpl{f: reopen(n.d, flags)}, 0
 }
@@ -450,6 +456,9 @@ func (s *sharedFile) Close() abi.Errno {
 // reopenNode, if any.
 func unwrapKernelFile(f *vfs.File) (File, bool) {
 	if k, ok := f.Impl().(*kernelFileImpl); ok {
+		if o, ok := k.f.(interface{ openedAt(*vfs.File) }); ok {
+			o.openedAt(f) // a pseudo-terminal learns its name and st_dev (pty.go)
+		}
 		return k.f, true
 	}
 	return nil, false

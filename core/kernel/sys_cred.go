@@ -22,6 +22,7 @@ func (t *Task) setCreds(f func(c *Credentials, privileged bool) abi.Errno) abi.E
 	if e := f(&c, p.creds.EUID == 0); e != 0 {
 		return e
 	}
+	t.credsChangedLocked(&p.creds, &c) // dumpable, pdeathsig (sys_prctl.go)
 	p.creds = c
 	return 0
 }

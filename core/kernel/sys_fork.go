@@ -190,6 +190,7 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 	} else {
 		c.hostParented = true
 	}
+	t.forkedLocked(c, ct) // prctl and scheduling state (sys_prctl.go)
 	k.procs[c.pid] = c
 	c.running = true
 	k.mu.Unlock()
@@ -383,7 +384,9 @@ func (t *Task) execve(name string, argv, envp []string) abi.Errno {
 	p.mu.Lock()
 	p.exe = exe
 	p.mu.Unlock()
+	flushShared(old, 0, ^uint64(0))
 	p.noteExec(space, name, img.SP)
+	t.prctlExec() // timers, dumpable, keepcaps (sys_prctl.go)
 	for _, d := range mapped {
 		d.decRef()
 	}

@@ -2,14 +2,13 @@ package kernel
 
 import (
 	"crypto/rand"
-	"os"
 	"runtime"
 
 	"github.com/blink-go/blink/core/abi"
 )
 
 // System information and limits: uname, sysinfo, getrandom, rlimits,
-// CPU affinity, umask.
+// umask. CPU affinity is in sys_sched.go.
 
 // Release is the kernel version blink reports: new enough for glibc's and
 // musl's feature checks, and marked as blink's.
@@ -17,11 +16,8 @@ const Release = "4.5.0-blink-go"
 
 func sysUname(t *Task, a *Args) (uint64, abi.Errno) {
 	var b [abi.UtsnameSize]byte
-	host, err := os.Hostname()
-	if err != nil {
-		host = "localhost"
-	}
-	fields := [6]string{"Linux", host, Release, "blink-go " + runtime.Version(), "x86_64", "(none)"}
+	// The names sethostname and setdomainname set (sys_uts.go).
+	fields := [6]string{"Linux", t.k.nodename(), Release, "blink-go " + runtime.Version(), "x86_64", t.k.domainname()}
 	for i, f := range fields {
 		copy(b[i*abi.UTSLen:i*abi.UTSLen+abi.UTSLen-1], f)
 	}
@@ -155,30 +151,6 @@ func sysPrlimit64(t *Task, a *Args) (uint64, abi.Errno) {
 	if a[3] != 0 {
 		return 0, t.putRlimit(a[3], old)
 	}
-	return 0, 0
-}
-
-// sysSchedGetaffinity reports one CPU per host CPU. Linux returns the size
-// of its cpumask (nr_cpu_ids rounded up to longs) and fails with EINVAL when
-// the guest's buffer is smaller or not a multiple of 8.
-func sysSchedGetaffinity(t *Task, a *Args) (uint64, abi.Errno) {
-	if pid := int32(a[0]); pid != 0 && int(pid) != t.tid && int(pid) != t.proc.pid {
-		return 0, abi.ESRCH
-	}
-	n := runtime.NumCPU()
-	size := uint64((n + 63) / 64 * 8)
-	if a[1] < size || a[1]&7 != 0 {
-		return 0, abi.EINVAL
-	}
-	b := make([]byte, size)
-	for i := range n {
-		b[i/8] |= 1 << (i % 8)
-	}
-	return size, t.copyOut(a[2], b)
-}
-
-func sysSchedYield(t *Task, a *Args) (uint64, abi.Errno) {
-	runtime.Gosched()
 	return 0, 0
 }
 

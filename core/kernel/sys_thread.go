@@ -56,6 +56,7 @@ func (t *Task) cloneThread(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Er
 	ct.m = cm
 	ct.sigmask = t.sigmask
 	ct.altstack = [3]uint64{0, abi.SS_DISABLE, 0}
+	t.threadCreated(ct) // name, prctl and scheduling state (sys_prctl.go)
 	if flags&abi.CLONE_CHILD_CLEARTID != 0 {
 		ct.clearChildTID = ctid
 	}

@@ -38,6 +38,9 @@ type Task struct {
 	robustList    uint64
 	robustLen     uint64
 
+	prctl taskPrctl // name, parent-death signal... (sys_prctl.go)
+	sched taskSched // policy, priority, CPU affinity (sys_sched.go)
+
 	exited   atomic.Bool // set by the task itself, exit_group or a fatal signal
 	exitCode int         // exit(2)'s status, for the last thread of a group
 
