@@ -318,7 +318,7 @@ func (t *Task) forceFault(trap *vm.Trap) {
 	case abi.SIGFPE:
 		si.Trapno = x86.ExDE
 		if trap.Code != abi.FPE_INTDIV && trap.Code != abi.FPE_INTOVF {
-			si.Trapno = x86.ExXM
+			si.Trapno, si.Code = fpuTrap(t.m, trap.Code)
 		}
 	case abi.SIGTRAP:
 		si.Trapno = x86.ExBP
@@ -329,6 +329,44 @@ func (t *Task) forceFault(trap *vm.Trap) {
 		si.Trapno = x86.ExAC
 	}
 	t.force(&si)
+}
+
+// fpuTrap returns the vector (trapno) and si_code of a floating-point
+// trap. Like Linux's fpu__exception_code it derives the code from the
+// saved FPU state, from every unmasked exception flag that is set: for
+// #XM that includes a flag left set in MXCSR before the faulting
+// instruction, so DIVSD by zero with a stale unmasked IE reports
+// FPE_FLTINV, as on Linux. An x87 #MF is told from #XM by its pending ES
+// bit and the engine's hint agreeing with the x87 status.
+func fpuTrap(m *x86.Machine, hint int32) (uint64, int32) {
+	f := &m.FPU
+	if f.SW&0x80 != 0 {
+		if c := fpuCode(uint32(f.SW &^ f.CW)); c == hint {
+			return x86.ExMF, c
+		}
+	}
+	if c := fpuCode(^(m.MXCSR >> 7) & m.MXCSR); c != 0 {
+		return x86.ExXM, c
+	}
+	return x86.ExXM, hint
+}
+
+// fpuCode picks the si_code for the exception flags in err (bits 0-5:
+// IE, DE, ZE, OE, UE, PE) in the order Linux tests them; 0 if none.
+func fpuCode(err uint32) int32 {
+	switch {
+	case err&0x01 != 0:
+		return abi.FPE_FLTINV
+	case err&0x04 != 0:
+		return abi.FPE_FLTDIV
+	case err&0x08 != 0:
+		return abi.FPE_FLTOVF
+	case err&0x12 != 0:
+		return abi.FPE_FLTUND
+	case err&0x20 != 0:
+		return abi.FPE_FLTRES
+	}
+	return 0
 }
 
 // force queues si for the task, overriding a block or an ignore.

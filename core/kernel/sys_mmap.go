@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"github.com/blink-go/blink/core/abi"
+	"github.com/blink-go/blink/core/mem"
 )
 
 // Memory management: mmap, munmap, mprotect, mremap, madvise, brk. The
@@ -12,6 +13,32 @@ import (
 // the description, as a Linux VMA holds one on its struct file, so closing
 // the descriptor does not pull the pages away.
 type memFile struct{ d *Description }
+
+// hostMemFile is a memFile over a host file: core/mem maps it MAP_SHARED
+// straight from the host in Linear mode, so that the guest's stores reach
+// the file, and writes to the file reach the mapping, as through Linux's
+// page cache, without waiting for msync.
+type hostMemFile struct {
+	memFile
+	fd int
+}
+
+func (m hostMemFile) HostFD() int { return m.fd }
+
+// source is what core/mem maps for a mapping of type typ.
+func (m memFile) source(typ int) mem.File {
+	if typ == abi.MAP_PRIVATE {
+		return m
+	}
+	fd := hostFDOf(m.d.File)
+	if fd < 0 {
+		return m
+	}
+	if st, e := m.d.File.Stat(); e != 0 || st.Mode&abi.S_IFMT != abi.S_IFREG {
+		return m
+	}
+	return hostMemFile{m, fd}
+}
 
 func (m memFile) ReadAt(p []byte, off int64) (int, error) {
 	n, e := m.d.File.Pread(p, off)
@@ -49,7 +76,7 @@ func sysMmap(t *Task, a *Args) (uint64, abi.Errno) {
 	var res uint64
 	var e abi.Errno
 	if f.d != nil {
-		res, e = t.proc.Space.Map(addr, length, prot, flags, f, off)
+		res, e = t.proc.Space.Map(addr, length, prot, flags, f.source(flags&abi.MAP_TYPE), off)
 	} else {
 		res, e = t.proc.Space.Map(addr, length, prot, flags, nil, off)
 	}
@@ -72,6 +99,9 @@ func sysMmap(t *Task, a *Args) (uint64, abi.Errno) {
 func pageAlign(n uint64) uint64 { return (n + pageSize - 1) &^ (pageSize - 1) }
 
 func sysMunmap(t *Task, a *Args) (uint64, abi.Errno) {
+	if a[0]&(pageSize-1) == 0 {
+		flushShared(t.proc.Space, a[0], a[0]+pageAlign(a[1]))
+	}
 	if e := t.proc.Space.Unmap(a[0], a[1]); e != 0 {
 		return 0, e
 	}
@@ -80,6 +110,11 @@ func sysMunmap(t *Task, a *Args) (uint64, abi.Errno) {
 }
 
 func sysMprotect(t *Task, a *Args) (uint64, abi.Errno) {
+	if int32(a[2])&abi.PROT_WRITE != 0 && a[0]&(pageSize-1) == 0 {
+		if e := mayWriteShared(t.proc.Space, a[0], a[0]+pageAlign(a[1])); e != 0 {
+			return 0, e
+		}
+	}
 	e := t.proc.Space.Protect(a[0], a[1], int(int32(a[2])))
 	// Invalidate even on ENOMEM: Linux applies mprotect up to the hole.
 	t.proc.Engine.Invalidate(a[0], a[0]+pageAlign(a[1]))
