@@ -25,7 +25,8 @@ export LC_ALL=C SOURCE_DATE_EPOCH=0
 PROGS="hello exitcode args auxv intmath malloc setjmp fileio clock smc fp
 string crash bench_intloop bench_matmul bench_memcpy_strlen bench_syscalls
 bench_start bench_forkexec proc signals flock threads robust futexstress
-events sockets futexpi bench_futex bench_pipe bench_tcp bench_threads bench_sse_matmul"
+events sockets futexpi mmapfile pty bench_futex bench_pipe bench_tcp bench_threads bench_sse_matmul
+timers"
 PIE_PROGS="hello auxv"
 
 CFLAGS=(-O2 -s -Wall -Wextra -Wno-unused-parameter -ffile-prefix-map="$PWD"=.
@@ -145,9 +146,12 @@ gen simd simd
 gen threads threads
 gen robust robust
 gen futexpi futexpi
+gen mmapfile env "TMPDIR=@TMPDIR@" mmapfile
 gen futexstress futexstress
 gen events events
 gen sockets sockets
+gen pty pty
+gen timers timers
 genlibc gothreads-go gothreads-go ./hello-musl
 genlibc gohttp-go gohttp-go
 # Benchmarks, scaled down to a moment's work, double as tests.
