@@ -277,18 +277,7 @@ func (t *Task) futexWait(key futexKey, addr uint64, val, bitset uint32, deadline
 	w := &futexWaiter{t: t, key: key, bitset: bitset}
 	ft.enqueueLocked(w)
 	ft.mu.Unlock()
-	res := t.waitFor(nil, deadline, w.woken.Load)
-	if res != waitReady {
-		ft.mu.Lock()
-		if !w.woken.Load() {
-			ft.removeLocked(w)
-		}
-		ft.mu.Unlock()
-		if w.woken.Load() {
-			return 0
-		}
-	}
-	switch res {
+	switch t.futexSleep(w, deadline) {
 	case waitTimedOut:
 		return abi.ETIMEDOUT
 	case waitInterrupted:
@@ -298,6 +287,26 @@ func (t *Task) futexWait(key futexKey, addr uint64, val, bitset uint32, deadline
 		return errRestartSys
 	}
 	return 0
+}
+
+// futexSleep waits for queued waiter w to be woken, until deadline or a
+// signal. A waiter that gives up leaves the queue, unless a wake-up
+// reached it first: that wake is not lost, and counts as waitReady.
+func (t *Task) futexSleep(w *futexWaiter, deadline time.Time) waitResult {
+	res := t.waitFor(nil, deadline, w.woken.Load)
+	if res == waitReady {
+		return res
+	}
+	ft := &t.k.futex
+	ft.mu.Lock()
+	if !w.woken.Load() {
+		ft.removeLocked(w)
+	}
+	ft.mu.Unlock()
+	if w.woken.Load() {
+		return waitReady
+	}
+	return res
 }
 
 // futexOp performs FUTEX_WAKE_OP's atomic operation on the word at addr

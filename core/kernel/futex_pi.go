@@ -122,21 +122,12 @@ func (t *Task) futexLockPI(key futexKey, addr uint64, deadline time.Time, try bo
 		w := &futexWaiter{t: t, key: key, bitset: abi.FUTEX_BITSET_MATCH_ANY}
 		ft.enqueueLocked(w)
 		ft.mu.Unlock()
-		res := t.waitFor(nil, deadline, w.woken.Load)
-		if res != waitReady {
-			ft.mu.Lock()
-			if !w.woken.Load() {
-				ft.removeLocked(w)
-			}
-			ft.mu.Unlock()
-		}
-		if w.woken.Load() {
+		switch t.futexSleep(w, deadline) {
+		case waitReady:
 			if w.granted.Load() {
 				return 0
 			}
 			continue // woken by the owner's death: compete again
-		}
-		switch res {
 		case waitTimedOut:
 			return abi.ETIMEDOUT
 		case waitInterrupted:
