@@ -137,11 +137,8 @@ func bind1(in *x86.Inst, op uint8) x86.Handler {
 		return [4]x86.Handler{nil, cbw, cwde, cdqe}[sz]
 	case 0x99:
 		return [4]x86.Handler{nil, cwd, cdq, cqo}[sz]
-	case 0x9B: // FWAIT: pending x87 exceptions are core/vec's business
-		if h := vec.Bind(in); h != nil {
-			return h
-		}
-		return nop
+	case 0x9B: // FWAIT: delivers a pending unmasked x87 exception (#MF)
+		return vec.FWait
 	case 0x9C:
 		if in.OpSize == 2 {
 			return pushf16

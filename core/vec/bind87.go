@@ -267,9 +267,13 @@ func bind87Mem(in *x86.Inst, op, d uint8) x86.Handler {
 		case 3:
 			in.Aux = auxI16 | auxPop
 			return fst
+		case 4:
+			return fbld
 		case 5:
 			in.Aux = auxI64
 			return fld
+		case 6:
+			return fbstp
 		case 7:
 			in.Aux = auxI64 | auxPop
 			return fst

@@ -1,7 +1,6 @@
 package vec
 
 import (
-	"math"
 	"math/bits"
 
 	"github.com/blink-go/blink/core/x86"
@@ -343,19 +342,4 @@ func remDiv(a, b uint64, d int) (r, q uint64) {
 		carry = r>>63 != 0
 		r <<= 1
 	}
-}
-
-// Transcendentals compute through float64. They are correct to double
-// precision only, not to the x87's 64-bit significand; exact versions are
-// a follow-up.
-
-func f80ToFloat(x x86.F80) float64 {
-	v, _ := to64from80(x, 0)
-	return math.Float64frombits(v)
-}
-
-func floatTo80(f float64) x86.F80 {
-	u := unpack64(math.Float64bits(f), false)
-	r, _ := unpTo80(&u)
-	return r
 }

@@ -7,10 +7,12 @@ import "github.com/blink-go/blink/core/x86"
 // Unmasked x87 exceptions follow the hardware's deferred model: the
 // instruction sets the flag and ES/B, and the next waiting x87 instruction
 // raises #MF (x87Begin). For unmasked IE/ZE/DE the destination is left
-// unchanged; for unmasked OE/UE the masked (not the exponent-wrapped)
-// result is stored, which is the one deviation from hardware and is only
-// visible to programs that unmask those exceptions and read the value in
-// their SIGFPE handler.
+// unchanged and nothing is popped or pushed (compares still set their
+// condition codes to unordered); a store to memory treats unmasked OE/UE
+// the same way. For unmasked OE/UE with a register destination the masked
+// (not the exponent-wrapped) result is stored, which is the one deviation
+// from hardware and is only visible to programs that unmask those
+// exceptions and read the value in their SIGFPE handler.
 
 const (
 	swSF = 1 << 6
@@ -74,11 +76,22 @@ func pop(m *x86.Machine) {
 // x87Begin starts a waiting x87 instruction: a pending unmasked exception
 // is delivered first (#MF), then the instruction pointer is recorded.
 func x87Begin(m *x86.Machine, in *x86.Inst) {
+	x87Wait(m)
+	m.FPU.IP = m.RIP - uint64(in.Len)
+}
+
+// x87Wait delivers a pending unmasked x87 exception (#MF) before a waiting
+// instruction. Besides the arithmetic these are FWAIT, FLDCW, FLDENV and
+// FRSTOR; the FN- forms, FXSAVE and FXRSTOR do not wait (host-checked).
+func x87Wait(m *x86.Machine) {
 	if m.FPU.SW&swES != 0 {
 		x86.RaiseCode(x86.ExMF, fpeCode(uint32(m.FPU.SW&^m.FPU.CW&0x3f)))
 	}
-	m.FPU.IP = m.RIP - uint64(in.Len)
 }
+
+// FWait is FWAIT (9B), which does nothing but deliver a pending unmasked
+// x87 exception.
+func FWait(m *x86.Machine, in *x86.Inst) { x87Wait(m) }
 
 // x87Flags merges an operation's flags into the status word: C1 reports a
 // round-up, ES/B an unmasked exception. It returns false when an unmasked
@@ -93,6 +106,13 @@ func x87Flags(m *x86.Machine, fl uint32) bool {
 	ex := fl & 0x3f
 	if fl&fTiny != 0 && masks&fUE == 0 {
 		ex |= fUE
+	}
+	if ex&^masks&(fIE|fZE|fDE) != 0 {
+		// An unmasked invalid, divide-by-zero or denormal operand stops
+		// the operation before it computes: nothing is rounded, so
+		// neither PE, UE, OE nor C1 is reported (host-checked).
+		ex &= fIE | fZE | fDE
+		sw &^= swC1
 	}
 	sw |= uint16(ex)
 	un := ex &^ masks

@@ -1,10 +1,6 @@
 package vec
 
-import (
-	"math"
-
-	"github.com/blink-go/blink/core/x86"
-)
+import "github.com/blink-go/blink/core/x86"
 
 // x87 arithmetic and compares. The ModRM /digit of D8/DA/DC/DE selects
 // the operation; for digits 4-7 the operation is always ST(0) op y or
@@ -63,9 +59,10 @@ func farith(m *x86.Machine, in *x86.Inst) {
 		dest = i
 	}
 	if stEmpty(m, 0) || (in.Mod == 3 && stEmpty(m, i)) {
-		if stackFault(m, false) {
-			setST(m, dest, indef80)
+		if !stackFault(m, false) {
+			return
 		}
+		setST(m, dest, indef80)
 	} else {
 		x := unpST(m, 0)
 		if in.Mod == 3 {
@@ -79,9 +76,10 @@ func farith(m *x86.Machine, in *x86.Inst) {
 		} else {
 			r, fl = arith80(op, &x, &y, m.FPU.CW)
 		}
-		if x87Flags(m, fl) {
-			setST(m, dest, r)
+		if !x87Flags(m, fl) {
+			return // unmasked: operands unchanged, no pop
 		}
+		setST(m, dest, r)
 	}
 	if in.Aux&auxPop != 0 {
 		pop(m)
@@ -129,6 +127,7 @@ func fcom(m *x86.Machine, in *x86.Inst) {
 	var cc uint16
 	var fl uint32
 	write := true
+	pops := in.Aux & 3
 	if stEmpty(m, 0) || (in.Mod == 3 && in.Op != 0xd9 && stEmpty(m, i)) {
 		write = stackFault(m, false)
 		cc = swC3 | swC2 | swC0
@@ -140,7 +139,11 @@ func fcom(m *x86.Machine, in *x86.Inst) {
 			y = unp{cls: clsZero}
 		}
 		cc, fl = fcmp(&x, &y, in.Mod != 3 || in.Aux&auxCmpUnord == 0)
-		write = x87Flags(m, fl)
+		// An unmasked invalid still reports unordered but pops nothing
+		// (host-checked).
+		if !x87Flags(m, fl) {
+			pops = 0
+		}
 		m.FPU.SW &^= swC1
 	}
 	if write {
@@ -162,7 +165,10 @@ func fcom(m *x86.Machine, in *x86.Inst) {
 			m.FPU.SW = m.FPU.SW&^(swC3|swC2|swC0) | cc
 		}
 	}
-	for n := in.Aux & 3; n > 0; n-- {
+	if !write {
+		pops = 0
+	}
+	for ; pops > 0; pops-- {
 		pop(m)
 	}
 }
@@ -317,58 +323,109 @@ func fprem(m *x86.Machine, in *x86.Inst) {
 	m.FPU.SW = m.FPU.SW&^swCC | cc
 }
 
-// Transcendentals through float64 (see f80.go). in.RM selects D9 F0-FF.
+// ftrans is F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS, FSINCOS and FPTAN
+// (f80trans.go); in.Reg:in.RM select D9 F0-FF.
 func ftrans(m *x86.Machine, in *x86.Inst) {
 	x87Begin(m, in)
-	code := in.Reg&7<<3 | in.RM&7
-	two := code == 6<<3|1 || code == 6<<3|3 || code == 7<<3|1 // FYL2X, FPATAN, FYL2XP1
-	if stEmpty(m, 0) || (two && stEmpty(m, 1)) {
-		if stackFault(m, false) {
-			setST(m, 0, indef80)
-		}
-		return
-	}
-	x := f80ToFloat(*st(m, 0))
-	sw := m.FPU.SW &^ (swC2 | swC1)
+	cw := m.FPU.CW
 	switch in.Reg&7<<3 | in.RM&7 {
-	case 6<<3 | 0: // F2XM1
-		setST(m, 0, floatTo80(math.Expm1(x*math.Ln2)))
-	case 6<<3 | 1: // FYL2X
-		y := f80ToFloat(*st(m, 1))
-		pop(m)
-		setST(m, 0, floatTo80(y*math.Log2(x)))
-	case 7<<3 | 1: // FYL2XP1
-		y := f80ToFloat(*st(m, 1))
-		pop(m)
-		setST(m, 0, floatTo80(y*math.Log1p(x)/math.Ln2))
-	case 6<<3 | 3: // FPATAN
-		y := f80ToFloat(*st(m, 1))
-		pop(m)
-		setST(m, 0, floatTo80(math.Atan2(y, x)))
-	default:
-		if math.Abs(x) >= 1<<63 || math.IsInf(x, 0) {
-			if math.IsInf(x, 0) {
-				x87Flags(m, fIE)
-				setST(m, 0, indef80)
-				return
+	case 6<<3 | 1, 7<<3 | 1, 6<<3 | 3: // FYL2X, FYL2XP1, FPATAN: ST(1) = f(ST(1), ST(0)), pop
+		if stEmpty(m, 0) || stEmpty(m, 1) {
+			if stackFault(m, false) {
+				setST(m, 1, indef80)
+				pop(m)
 			}
-			m.FPU.SW = sw | swC2
 			return
 		}
+		x, y := unpST(m, 0), unpST(m, 1)
+		var r x86.F80
+		var fl uint32
 		switch in.Reg&7<<3 | in.RM&7 {
-		case 7<<3 | 6: // FSIN
-			setST(m, 0, floatTo80(math.Sin(x)))
-		case 7<<3 | 7: // FCOS
-			setST(m, 0, floatTo80(math.Cos(x)))
-		case 7<<3 | 3: // FSINCOS
-			setST(m, 0, floatTo80(math.Sin(x)))
-			push(m, floatTo80(math.Cos(x)))
-		case 6<<3 | 2: // FPTAN
-			setST(m, 0, floatTo80(math.Tan(x)))
-			push(m, x86.F80{Mant: 1 << 63, SE: 16383})
+		case 6<<3 | 1:
+			r, fl = fyl2x80(&y, &x, cw)
+		case 7<<3 | 1:
+			r, fl = fyl2xp180(&y, &x, cw)
+		default:
+			r, fl = fpatan80(&y, &x, cw)
+		}
+		if x87Flags(m, fl) {
+			setST(m, 1, r)
+			pop(m)
+		}
+	case 6<<3 | 0: // F2XM1
+		if stEmpty(m, 0) {
+			if stackFault(m, false) {
+				setST(m, 0, indef80)
+			}
+			return
+		}
+		x := unpST(m, 0)
+		r, fl := f2xm180(&x, cw)
+		if x87Flags(m, fl) {
+			setST(m, 0, r)
+		}
+	default:
+		ftrig(m, in)
+	}
+}
+
+// ftrig is FSIN, FCOS, FSINCOS and FPTAN. An operand of magnitude 2^63 or
+// more is left in place with C2 set, for software to reduce with FPREM.
+func ftrig(m *x86.Machine, in *x86.Inst) {
+	op := trigTan
+	switch in.RM & 7 {
+	case 3:
+		op = trigSinCos
+	case 6:
+		op = trigSin
+	case 7:
+		op = trigCos
+	}
+	pushes := op == trigSinCos || op == trigTan
+	if stEmpty(m, 0) {
+		if stackFault(m, false) {
+			setST(m, 0, indef80)
+			if pushes {
+				pushNoCheck(m, indef80)
+			}
+		}
+		m.FPU.SW &^= swC2
+		return
+	}
+	if pushes && !pushOK(m) {
+		if stackFault(m, true) {
+			setST(m, 0, indef80)
+			push(m, indef80)
+		}
+		m.FPU.SW &^= swC2
+		return
+	}
+	x := unpST(m, 0)
+	a, b, fl, flb, big := trig80(op, &x, m.FPU.CW)
+	if big {
+		m.FPU.SW = m.FPU.SW&^swC1 | swC2
+		return
+	}
+	if op == trigSinCos {
+		// C1 reports the rounding of the value left on top.
+		fl = fl&^fUp | flb&fUp
+	}
+	if !x87Flags(m, fl) {
+		m.FPU.SW &^= swC2
+		return
+	}
+	m.FPU.SW &^= swC2
+	setST(m, 0, a)
+	switch op {
+	case trigSinCos:
+		push(m, b)
+	case trigTan:
+		if x.cls == clsNorm {
+			push(m, pack80(false, 16383, 1<<63, &desc80[3]))
+		} else {
+			push(m, b) // the NaN, the indefinite, or 1 for ±0
 		}
 	}
-	m.FPU.SW = m.FPU.SW&^(swC2|swC1) | fPE
 }
 
 // fcmov moves ST(i) to ST(0) when the EFLAGS condition in.Aux holds

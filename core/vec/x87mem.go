@@ -47,7 +47,10 @@ func fld(m *x86.Machine, in *x86.Inst) {
 		push(m, v) // records the overflow and pushes the indefinite
 		return
 	}
-	if !x87Flags(m, fl) {
+	// An unmasked invalid (a signalling NaN) loads nothing; an unmasked
+	// denormal operand is still loaded, the exception only pending
+	// (host-checked).
+	if !x87Flags(m, fl) && fl&^uint32(m.FPU.CW)&fIE != 0 {
 		return
 	}
 	m.FPU.SW &^= swC1
@@ -153,9 +156,11 @@ func fst(m *x86.Machine, in *x86.Inst) {
 		}
 		fl = 0
 		bits64 = indefFor(kind)
-	} else if fl&0x3f&^uint32(cw&0x3f)&(fIE|fDE|fZE) != 0 {
-		// Unmasked invalid: nothing is stored.
-		x87Flags(m, fl)
+	} else if storeFault(fl, cw) {
+		// Only the exception itself is reported: nothing was stored,
+		// so nothing was rounded (host: FSTP m32 of 1e300 with OE
+		// unmasked sets OE alone, no PE and C1 clear).
+		x87Flags(m, fl&(fIE|fDE|fZE|fOE|fUE|fTiny))
 		return
 	}
 	switch kind {
@@ -179,6 +184,19 @@ func fst(m *x86.Machine, in *x86.Inst) {
 	if doPop {
 		pop(m)
 	}
+}
+
+// storeFault reports an unmasked exception that suppresses a store to
+// memory, and its pop: invalid, and also overflow and underflow, which for
+// a register destination would deliver a rescaled result instead. An
+// unmasked underflow is raised for a tiny result even when it is exact
+// (host-checked: FSTP m64 of 2^-1030 stores nothing).
+func storeFault(fl uint32, cw uint16) bool {
+	ex := fl & 0x3f
+	if fl&fTiny != 0 && cw&fUE == 0 {
+		ex |= fUE
+	}
+	return ex&^uint32(cw)&(fIE|fDE|fZE|fOE|fUE) != 0
 }
 
 // roundedUp reports fUp when the integer conversion increased the magnitude.
@@ -278,6 +296,7 @@ func fnstsw(m *x86.Machine, in *x86.Inst) { m.Mem.Write16(m.EA(in), fsw(m)) }
 func fnstcw(m *x86.Machine, in *x86.Inst) { m.Mem.Write16(m.EA(in), m.FPU.CW) }
 
 func fldcw(m *x86.Machine, in *x86.Inst) {
+	x87Wait(m)
 	m.FPU.CW = cwLoad(m.Mem.Read16(m.EA(in)))
 	updateES(m)
 }
@@ -359,6 +378,7 @@ func fnstenv(m *x86.Machine, in *x86.Inst) {
 }
 
 func fldenv(m *x86.Machine, in *x86.Inst) {
+	x87Wait(m)
 	var b [28]byte
 	n := 28
 	if in.OpSize == 2 {
@@ -382,6 +402,7 @@ func fnsave(m *x86.Machine, in *x86.Inst) {
 }
 
 func frstor(m *x86.Machine, in *x86.Inst) {
+	x87Wait(m)
 	var b [108]byte
 	n := 28
 	if in.OpSize == 2 {
@@ -396,4 +417,134 @@ func frstor(m *x86.Machine, in *x86.Inst) {
 		}
 	}
 	updateES(m)
+}
+
+// Packed BCD (FBLD, FBSTP): 18 decimal digits, two per byte from the
+// least significant, in bytes 0-8, and the sign in bit 7 of byte 9.
+
+// bcdMax is the largest magnitude FBSTP can store.
+const bcdMax = 999999999999999999
+
+// bcdIndef is the packed BCD indefinite: bytes 7-9 are C0 FF FF.
+const (
+	bcdIndefLo = 0xc000000000000000
+	bcdIndefHi = 0xffff
+)
+
+// fbld pushes the packed BCD integer at the operand. Digits above 9 are
+// undefined in the SDM; the hardware weighs each nibble by its power of
+// ten all the same, which the sum below reproduces (the largest such sum,
+// every nibble 15, still fits in 61 bits). Bits 0-6 of the sign byte are
+// ignored. The conversion is exact, so it raises nothing but a stack
+// overflow.
+func fbld(m *x86.Machine, in *x86.Inst) {
+	a := m.EA(in)
+	lo, hi := m.Mem.Read64(a), m.Mem.Read16(a+8)
+	x87Begin(m, in)
+	n := bcdValue(lo, uint8(hi))
+	var v x86.F80
+	if n == 0 {
+		v = zero80(hi&0x8000 != 0)
+	} else {
+		u := fromInt(int64(n))
+		u.neg = hi&0x8000 != 0
+		v, _ = unpTo80(&u)
+	}
+	if !pushOK(m) {
+		push(m, v) // records the overflow and pushes the indefinite
+		return
+	}
+	m.FPU.SW &^= swC1
+	push(m, v)
+}
+
+// bcdValue sums the 18 digits of a packed BCD number: 16 in lo, 2 in b8.
+func bcdValue(lo uint64, b8 uint8) uint64 {
+	n := uint64(b8>>4)*10 + uint64(b8&0xf)
+	for i := 15; i >= 0; i-- {
+		n = n*10 + lo>>(4*i)&0xf
+	}
+	return n
+}
+
+// fbstp rounds ST(0) to an integer under the rounding control, stores it
+// as packed BCD and pops. A NaN, an infinity, an unsupported encoding or
+// a magnitude above 10^18-1 is invalid and stores the BCD indefinite.
+func fbstp(m *x86.Machine, in *x86.Inst) {
+	x87Begin(m, in)
+	a := m.EA(in)
+	var lo uint64
+	var hi uint16
+	var fl uint32
+	if stEmpty(m, 0) {
+		if !stackFault(m, false) {
+			return
+		}
+		lo, hi = bcdIndefLo, bcdIndefHi
+	} else {
+		u := unpST(m, 0)
+		lo, hi, fl = toBCD(&u, cwRC(m.FPU.CW))
+		if fl&^uint32(m.FPU.CW)&fIE != 0 {
+			// Unmasked invalid: nothing is stored or popped.
+			x87Flags(m, fl)
+			return
+		}
+	}
+	var b [10]byte
+	binary.LittleEndian.PutUint64(b[:], lo)
+	binary.LittleEndian.PutUint16(b[8:], hi)
+	m.Mem.Store(a, b[:])
+	if !stEmpty(m, 0) {
+		x87Flags(m, fl)
+	}
+	pop(m)
+}
+
+// toBCD converts for FBSTP, returning the 10 bytes as lo/hi and flags.
+func toBCD(u *unp, rc uint32) (lo uint64, hi uint16, fl uint32) {
+	switch u.cls {
+	case clsZero:
+		if u.neg {
+			hi = 0x8000
+		}
+		return 0, hi, 0
+	case clsNorm:
+	default:
+		return bcdIndefLo, bcdIndefHi, fIE
+	}
+	// A denormal source rounds to 0 or 1 and, as for FST, raises no DE
+	// (the host confirms).
+	var mag uint64
+	var g, st bool
+	switch {
+	case u.exp > 62:
+		return bcdIndefLo, bcdIndefHi, fl | fIE
+	case u.exp < -1:
+		st = true
+	default:
+		mag, g, st = shr128(u.sig, 0, uint(63-u.exp))
+	}
+	if roundInc(rc, u.neg, g, st, mag&1 != 0) {
+		mag++
+		fl |= fUp
+	}
+	if mag > bcdMax {
+		return bcdIndefLo, bcdIndefHi, fl&^fUp | fIE
+	}
+	if g || st {
+		fl |= fPE
+	}
+	for i := 0; mag != 0; i++ {
+		d := mag % 10
+		mag /= 10
+		if i < 16 {
+			lo |= d << (4 * i)
+		} else {
+			hi |= uint16(d) << (4 * (i - 16))
+		}
+	}
+	if u.neg {
+		hi |= 0x8000
+	}
+	return lo, hi, fl
 }
