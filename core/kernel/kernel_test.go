@@ -42,6 +42,15 @@ func newEnv(t *testing.T, cfg Config) *env {
 		t.Fatal(e)
 	}
 	t.Cleanup(func() { p.fds.closeAll() })
+	// Like a program started from a shell, the process is in a group and
+	// session it does not lead (inherited from the host), whatever the
+	// host's own ids: inside a PID namespace they read as 0 and the
+	// process would lead its own, and setsid would fail.
+	k.mu.Lock()
+	if p.pgid == p.pid || p.sid == p.pid {
+		p.pgid, p.sid = p.pid+1000, p.pid+1000
+	}
+	k.mu.Unlock()
 	return &env{t: t, k: k, p: p, tk: tk, m: tk.m}
 }
 
