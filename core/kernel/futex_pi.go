@@ -95,6 +95,12 @@ func (t *Task) futexLockPI(key futexKey, addr uint64, deadline time.Time, try bo
 			return abi.EDEADLK
 		}
 		if !t.k.threadAlive(int(owner)) {
+			// The owner may have unlocked and exited since we read the
+			// word (Linux's handle_exit_race): only a word that still
+			// names it is an error. musl waits forever after ESRCH.
+			if cur, e := t.load32(addr); e == 0 && cur != v {
+				continue
+			}
 			return abi.ESRCH
 		}
 		if try {

@@ -136,9 +136,10 @@ int main(void)
 	printf("bad timeout: %s\n", res(futex(&word, FUTEX_LOCK_PI, 0, &bad)));
 	release = 1;
 	r = futex(&word, FUTEX_LOCK_PI, 0, NULL);
+	uint32_t got = word;
+	pthread_join(h, NULL); // the holder reports its unlock first
 	printf("lock after hand-over: %s owner=self:%d waiters:%d\n", res(r),
-	       (word & FUTEX_TID_MASK) == self, (word & 0x80000000u) != 0);
-	pthread_join(h, NULL);
+	       (got & FUTEX_TID_MASK) == self, (got & 0x80000000u) != 0);
 	r = futex(&word, FUTEX_UNLOCK_PI, 0, NULL);
 	printf("final unlock: %s word=%u\n", res(r), word);
 
