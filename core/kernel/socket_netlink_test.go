@@ -548,6 +548,11 @@ func TestPortableNetwork(t *testing.T) {
 	if !ok {
 		t.Skip("no host rtnetlink to compare with")
 	}
+	if len(p.Links) == 0 {
+		// qemu-user (the CI cross stage) does not carry Go's own
+		// rtnetlink request, which net.Interfaces makes, through.
+		t.Skip("net.Interfaces sees no interfaces here")
+	}
 	key := func(n procfs.Network) string {
 		var b strings.Builder
 		for _, l := range n.Links {

@@ -13,7 +13,9 @@ const hostFIONREAD = unix.SIOCINQ
 // queue (tcpi_unacked), else SIOCINQ and SIOCOUTQ.
 func hostTCPInfo(fd int) (tcpHostInfo, bool) {
 	ti, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
-	if err != nil {
+	if err != nil || ti.State == 0 {
+		// 0 is no TCP state: qemu-user answers TCP_INFO without
+		// filling it in. Fall back as on hosts without TCP_INFO.
 		return tcpHostInfo{}, false
 	}
 	info := tcpHostInfo{state: int(ti.State), rto: ti.Rto, ato: ti.Ato, cwnd: ti.Snd_cwnd, ssthresh: int64(ti.Snd_ssthresh)}
