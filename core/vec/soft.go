@@ -20,6 +20,10 @@ const (
 	fUp = 1 << 9
 	// fTiny reports a tiny result even when exact, for the unmasked-UE rule.
 	fTiny = 1 << 12
+	// fTinyPE, with fTiny, reports that the result is inexact when rounded
+	// to the destination's precision with an unbounded exponent: what SSE
+	// reports as PE when it traps on an unmasked underflow.
+	fTinyPE = 1 << 13
 )
 
 // Rounding control values, identical in MXCSR.RC and x87 CW.RC.
@@ -134,6 +138,9 @@ func roundPack(neg bool, exp int32, sig, ext uint64, d *fmtDesc, rc uint32, ftz 
 	}
 	if tiny {
 		fl |= fTiny
+		if _, g2, st2 := shr128(sig, ext, 64-p); g2 || st2 {
+			fl |= fTinyPE
+		}
 		if inexact {
 			fl |= fUE
 		}

@@ -41,7 +41,19 @@ func sseCommit(m *x86.Machine, fl uint32) {
 	masks := mx >> mxMaskSh & 0x3f
 	ex := fl & 0x3f
 	if fl&fTiny != 0 && masks&fUE == 0 {
-		ex |= fUE
+		// A trapping underflow reports PE as if the exponent were
+		// unbounded (the handler gets the unrounded case to fix up).
+		// Lanes are merged by then, so for packed operations this
+		// can drop a PE that another lane earned; hardware keeps it.
+		ex = ex&^fPE | fUE
+		if fl&fTinyPE != 0 {
+			ex |= fPE
+		}
+	}
+	if (ex&(fIE|fDE|fZE))&^masks != 0 {
+		// An unmasked pre-computation exception stops the operation
+		// before there is a result to overflow, underflow or round.
+		ex &^= fOE | fUE | fPE
 	}
 	if ex == 0 {
 		return

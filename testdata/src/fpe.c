@@ -57,6 +57,7 @@ static const char *codename(int c)
 }
 
 // Operands in memory, out of the compiler's sight.
+static volatile double d_half = 0.5, d_min = DBL_MIN;
 static volatile double d_one = 1.0, d_zero = 0.0, d_three = 3.0, d_m1 = -1.0, d_07 = 0.7;
 static volatile double d_tiny = 1.1 * DBL_MIN;
 static volatile double d_max = DBL_MAX, d_den = 4.9406564584124654e-324;
@@ -69,7 +70,7 @@ static volatile int i_a = 7, i_zero = 0, i_min = INT_MIN, i_m1 = -1;
 extern char l_divsd[], l_sqrtsd[], l_mulsd[], l_mulsd2[], l_divsd2[], l_addsd[],
 	l_divsd3[], l_cvt[], l_divps[], l_fwait1[], l_fldcw2[], l_fld3[],
 	l_fwait4[], l_fwait5[], l_fwait6[], l_fwait7[], l_fld8[], l_fwait9[],
-	l_fwait10[], l_idiv1[], l_idiv2[];
+	l_fwait10[], l_idiv1[], l_idiv2[], l_addsd4[], l_mulsd5[];
 
 static void setmx(unsigned mx) { __asm__ volatile("ldmxcsr %0" : : "m"(mx)); }
 
@@ -117,6 +118,24 @@ CASE sse_denormal(void)
 	setmx(0x1f80 & ~0x100); // DM clear
 	__asm__ volatile("movsd %0, %%xmm0\n\t.globl l_addsd\nl_addsd: addsd %0, %%xmm0"
 			 : : "m"(d_den) : "xmm0");
+}
+
+// An unmasked denormal operand stops the addition before it rounds: DE
+// alone, no PE, though 1 + denormal is inexact.
+CASE sse_den_inexact(void)
+{
+	setmx(0x1f80 & ~0x100); // DM clear
+	__asm__ volatile("movsd %0, %%xmm0\n\t.globl l_addsd4\nl_addsd4: addsd %1, %%xmm0"
+			 : : "m"(d_one), "m"(d_den) : "xmm0");
+}
+
+// A trapping underflow reports PE as if the exponent were unbounded:
+// DBL_MIN / 2 is exact then, so UE alone.
+CASE sse_uf_exact(void)
+{
+	setmx(0x1f80 & ~0x800); // UM clear
+	__asm__ volatile("movsd %0, %%xmm0\n\t.globl l_mulsd5\nl_mulsd5: mulsd %1, %%xmm0"
+			 : : "m"(d_min), "m"(d_half) : "xmm0");
 }
 
 // A flag already set when the exception is unmasked counts for si_code:
@@ -300,6 +319,8 @@ int main(void)
 	run("sse underflow", sse_underflow, l_mulsd2, SHOW_SSE);
 	run("sse inexact", sse_inexact, l_divsd2, SHOW_SSE);
 	run("sse denormal", sse_denormal, l_addsd, SHOW_SSE);
+	run("sse den+PE", sse_den_inexact, l_addsd4, SHOW_SSE);
+	run("sse uf exact", sse_uf_exact, l_mulsd5, SHOW_SSE);
 	run("sse stale IE", sse_stale, l_divsd3, SHOW_SSE);
 	run("sse cvttsd2si", sse_cvt, l_cvt, SHOW_SSE);
 	run("sse divps", sse_packed, l_divps, SHOW_SSE);
