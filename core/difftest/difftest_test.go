@@ -18,7 +18,7 @@ var (
 	flagSeed   = flag.Uint64("difftest.seed", 1, "base seed for TestDifferential (each form mixes in its name)")
 	flagForm   = flag.String("difftest.form", "", "regexp: only forms whose name matches")
 	flagRecord = flag.Bool("difftest.record", false, "rewrite testdata/vectors from native runs (linux/amd64)")
-	flagRecN   = flag.Int("difftest.recn", 8, "cases per form kept when recording")
+	flagRecN   = flag.Int("difftest.recn", 8, "cases per form kept when recording (a few forms keep a multiple)")
 	flagShow   = flag.Int("difftest.show", 3, "failing cases shown per form")
 )
 
@@ -202,13 +202,14 @@ func TestDifferential(t *testing.T) {
 		h := fnv.New64a()
 		h.Write([]byte(fm.name))
 		r := &rng{s: *flagSeed ^ h.Sum64()}
+		recN := *flagRecN * max(fm.rec, 1)
 		for i := 0; i < *flagN; i++ {
-			v := fm.generate(r, nat.CodeAddr(), nat.DataAddr())
+			v := fm.generate(r, i, nat.CodeAddr(), nat.DataAddr())
 			v.Out, v.OutMem = nat.Run(v.Code, &v.In, v.InMem)
 			if check {
 				tl.check(v)
 			}
-			if *flagRecord && i < *flagRecN {
+			if *flagRecord && i < recN {
 				rec = append(rec, v)
 			}
 		}

@@ -22,6 +22,9 @@ const (
 	featBMI2
 	featADX
 	featLZCNT
+	featSSE42
+	featPCLMUL
+	featAES
 )
 
 type features uint32
@@ -37,6 +40,7 @@ var featureBits = map[feature]struct {
 	featSSE41: {1, 2, 19, "SSE4.1"}, featMOVBE: {1, 2, 22, "MOVBE"}, featPOPCNT: {1, 2, 23, "POPCNT"},
 	featBMI1: {7, 1, 3, "BMI1"}, featBMI2: {7, 1, 8, "BMI2"}, featADX: {7, 1, 19, "ADX"},
 	featLZCNT: {0x80000001, 2, 5, "LZCNT"},
+	featSSE42: {1, 2, 20, "SSE4.2"}, featPCLMUL: {1, 2, 1, "PCLMULQDQ"}, featAES: {1, 2, 25, "AES"},
 }
 
 // featuresFrom decodes the features from a CPUID implementation.
@@ -117,6 +121,7 @@ type form struct {
 	fix        func(c *tcase)
 	immGen     func(c *tcase) int64
 	moffs      bool // A0-A3: the immediate is an absolute address
+	rec        int  // recorded cases are rec times -difftest.recn (0: once)
 }
 
 type opt func(*form)
@@ -198,6 +203,16 @@ func fix(fn func(*tcase)) opt {
 func undefFn(fn func(*tcase) uint64) opt { return func(fm *form) { fm.undef = fn } }
 func immGen(fn func(*tcase) int64) opt   { return func(fm *form) { fm.immGen = fn } }
 
+// rec records k times the usual number of cases: for forms whose
+// immediate cycles through more variants (by case index) than that.
+func rec(k int) opt { return func(fm *form) { fm.rec = k } }
+
+// immCycle takes the immediate from vals by case index, so the first
+// len(vals) cases (the recorded ones, when rec covers them) see each one.
+func immCycle(vals ...int64) opt {
+	return immGen(func(c *tcase) int64 { return vals[c.idx%len(vals)] })
+}
+
 // xmm operands: reg field and r/m are XMM registers; m128 aligned.
 func sse(fm *form) {
 	fm.reg, fm.rm, fm.sse, fm.msize, fm.align = kXMM, kXMM, true, 16, 16
@@ -224,6 +239,7 @@ func regset(r ...int) uint16 {
 type tcase struct {
 	fm       *form
 	r        *rng
+	idx      int // the case's number within its form (immCycle)
 	in       State
 	mem      []byte
 	codeAddr uint64
@@ -315,9 +331,9 @@ func (c *tcase) setRM(size int, v uint64) {
 	c.setR(c.rmReg, size, c.fm.mb, v)
 }
 
-// generate builds one case of fm.
-func (fm *form) generate(r *rng, codeAddr, dataAddr uint64) *Vector {
-	c := &tcase{fm: fm, r: r, codeAddr: codeAddr, dataAddr: dataAddr, regMask: 0xffff}
+// generate builds case number idx of fm.
+func (fm *form) generate(r *rng, idx int, codeAddr, dataAddr uint64) *Vector {
+	c := &tcase{fm: fm, r: r, idx: idx, codeAddr: codeAddr, dataAddr: dataAddr, regMask: 0xffff}
 	c.mem = append([]byte(nil), memPattern...)
 	for i := range c.in.R {
 		c.in.R[i] = r.val()

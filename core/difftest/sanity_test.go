@@ -95,8 +95,8 @@ func TestCompareCatches(t *testing.T) {
 func TestVectorRoundTrip(t *testing.T) {
 	r := &rng{s: 42}
 	var vs []*Vector
-	for _, fm := range Forms()[:40] {
-		v := fm.generate(r, 0x7000_0000_0000, 0x7000_0000_2000)
+	for i, fm := range Forms()[:40] {
+		v := fm.generate(r, i, 0x7000_0000_0000, 0x7000_0000_2000)
 		v.Out, v.OutMem = v.In, v.InMem
 		v.Out.R[0]++
 		vs = append(vs, v)
@@ -127,8 +127,8 @@ func TestEncodings(t *testing.T) {
 		if strings.HasPrefix(fm.name, "ADCX") || strings.HasPrefix(fm.name, "ADOX") {
 			continue // x86asm does not know ADX
 		}
-		for range 50 {
-			v := fm.generate(r, 0x7000_0000_0000, 0x7000_0000_2000)
+		for i := range 50 {
+			v := fm.generate(r, i, 0x7000_0000_0000, 0x7000_0000_2000)
 			if d := Disasm(v.Code, v.CodeAddr); strings.Contains(d, "?") || strings.Contains(d, ";") {
 				t.Errorf("%s: % x decodes as %q", fm.name, v.Code, d)
 				break

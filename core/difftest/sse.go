@@ -1,8 +1,9 @@
 package difftest
 
-// sseForms are the SSE/SSE2 (and a few SSSE3/SSE4.1) instructions compilers
-// emit most. Legacy-encoded 128-bit memory operands must be 16-byte
-// aligned (except the explicitly unaligned moves), scalar ones need not be.
+// sseForms are the SSE/SSE2 instructions compilers emit most, followed by
+// SSE3 and later (sse4.go). Legacy-encoded 128-bit memory operands must be
+// 16-byte aligned (except the explicitly unaligned moves), scalar ones need
+// not be.
 func sseForms() []*form {
 	m64 := func(fm *form) { fm.msize, fm.align = 8, 0 }
 	m32 := func(fm *form) { fm.msize, fm.align = 4, 0 }
@@ -137,22 +138,5 @@ func sseForms() []*form {
 		f("CVTDQ2PS", "0F 5B /r", sse),
 		f("CVTPS2DQ", "66 0F 5B /r", sse),
 		f("CVTTPS2DQ", "F3 0F 5B /r", sse))
-
-	// SSSE3 and SSE4.1 that compilers and libc string functions use.
-	s3 := feat(featSSSE3)
-	s41 := feat(featSSE41)
-	add(f("PSHUFB", "66 0F 38 00 /r", sse, s3),
-		f("PALIGNR", "66 0F 3A 0F /r ib", sse, s3, immGen(func(c *tcase) int64 { return int64(c.r.n(40)) })),
-		f("PMINSD", "66 0F 38 39 /r", sse, s41),
-		f("PMAXUD", "66 0F 38 3F /r", sse, s41),
-		f("PCMPEQQ", "66 0F 38 29 /r", sse, s41),
-		f("PMULLD", "66 0F 38 40 /r", sse, s41),
-		f("PTEST", "66 0F 38 17 /r", sse, s41),
-		f("PEXTRD r/m32, x, imm8", "66 0F 3A 16 /r ib", sse, s41, gprRM, m32),
-		f("PEXTRQ r/m64, x, imm8", "66 W 0F 3A 16 /r ib", sse, s41, gprRM, m64),
-		f("PINSRD x, r/m32, imm8", "66 0F 3A 22 /r ib", sse, s41, gprRM, m32),
-		f("PINSRQ x, r/m64, imm8", "66 W 0F 3A 22 /r ib", sse, s41, gprRM, m64),
-		f("PMOVZXBW", "66 0F 38 30 /r", sse, s41, m64),
-		f("ROUNDSD", "66 0F 3A 0B /r ib", sse, s41, m64, immGen(func(c *tcase) int64 { return int64(c.r.n(16)) })))
-	return t
+	return append(t, sse4Forms()...)
 }
