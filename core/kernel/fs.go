@@ -51,8 +51,6 @@ type FS interface {
 	Rename(c *FSCtx, oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno
 	// SetAttr changes mode, owner, times or size of path (see Attr).
 	SetAttr(c *FSCtx, at File, path string, a *Attr, flags int) abi.Errno
-	// Pipe creates a connected read/write pair.
-	Pipe() (r, w File, e abi.Errno)
 }
 
 // File is an open file description's implementation.

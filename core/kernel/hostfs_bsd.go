@@ -92,15 +92,6 @@ func hostRename(ofd int, op string, nfd int, np string, flags uint32) abi.Errno 
 	return hostErrno(unix.Renameat(ofd, op, nfd, np))
 }
 
-func hostPipe(p *[2]int) error {
-	if err := unix.Pipe(p[:]); err != nil {
-		return err
-	}
-	unix.CloseOnExec(p[0])
-	unix.CloseOnExec(p[1])
-	return nil
-}
-
 func hostFdatasync(fd int) error { return unix.Fsync(fd) }
 
 func hostSeekData(fd int, off int64, whence int) (int64, abi.Errno) { return 0, abi.EINVAL }

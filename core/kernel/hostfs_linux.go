@@ -42,8 +42,6 @@ func hostRename(ofd int, op string, nfd int, np string, flags uint32) abi.Errno 
 	return hostErrno(unix.Renameat2(ofd, op, nfd, np, uint(flags)))
 }
 
-func hostPipe(p *[2]int) error { return unix.Pipe2(p[:], unix.O_CLOEXEC) }
-
 func hostFdatasync(fd int) error { return unix.Fdatasync(fd) }
 
 func hostSeekData(fd int, off int64, whence int) (int64, abi.Errno) {

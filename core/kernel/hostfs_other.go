@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"time"
 
 	"github.com/blink-go/blink/core/abi"
@@ -16,9 +15,6 @@ import (
 // On hosts without POSIX *at() calls (Windows) the pass-through goes
 // through the os package with paths joined against the directory's name.
 // Ownership, terminals and directory inode numbers are not available.
-
-// HostFS passes path operations to the host through the os package.
-type HostFS struct{}
 
 type hostFile struct {
 	f     *os.File
@@ -31,13 +27,6 @@ type hostFile struct {
 func NewHostFile(fd int, name string) File {
 	f := [...]*os.File{os.Stdin, os.Stdout, os.Stderr}[fd]
 	return &hostFile{f: f, path: name, stdio: true}
-}
-
-func joinAt(at File, p string) string {
-	if path.IsAbs(p) || at == nil {
-		return p
-	}
-	return path.Join(at.Path(), p)
 }
 
 func hostErrno(err error) abi.Errno {
@@ -56,40 +45,6 @@ func hostErrno(err error) abi.Errno {
 		return abi.EAGAIN
 	}
 	return abi.EIO
-}
-
-func (HostFS) Open(_ *FSCtx, at File, p string, flags int, mode uint32) (File, abi.Errno) {
-	if p == "" {
-		return nil, abi.ENOENT
-	}
-	full := joinAt(at, p)
-	h := 0
-	switch flags & abi.O_ACCMODE {
-	case abi.O_WRONLY:
-		h = os.O_WRONLY
-	case abi.O_RDWR:
-		h = os.O_RDWR
-	}
-	if flags&abi.O_PATH != 0 {
-		h = os.O_RDONLY
-	}
-	for _, f := range [...][2]int{{abi.O_CREAT, os.O_CREATE}, {abi.O_EXCL, os.O_EXCL},
-		{abi.O_TRUNC, os.O_TRUNC}, {abi.O_APPEND, os.O_APPEND}} {
-		if flags&f[0] != 0 {
-			h |= f[1]
-		}
-	}
-	f, err := os.OpenFile(full, h, fs.FileMode(mode&0o777))
-	if err != nil {
-		return nil, hostErrno(err)
-	}
-	if flags&abi.O_DIRECTORY != 0 {
-		if fi, err := f.Stat(); err == nil && !fi.IsDir() {
-			f.Close()
-			return nil, abi.ENOTDIR
-		}
-	}
-	return &hostFile{f: f, path: path.Clean(full)}, 0
 }
 
 func statFromInfo(fi fs.FileInfo) Stat {
@@ -111,58 +66,8 @@ func statFromInfo(fi fs.FileInfo) Stat {
 		Atime: mt, Mtime: mt, Ctime: mt}
 }
 
-func (HostFS) Stat(_ *FSCtx, at File, p string, flags int) (Stat, abi.Errno) {
-	var fi fs.FileInfo
-	var err error
-	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
-		fi, err = os.Lstat(joinAt(at, p))
-	} else {
-		fi, err = os.Stat(joinAt(at, p))
-	}
-	if err != nil {
-		return Stat{}, hostErrno(err)
-	}
-	return statFromInfo(fi), 0
-}
-
-func (HostFS) Readlink(_ *FSCtx, at File, p string) (string, abi.Errno) {
-	s, err := os.Readlink(joinAt(at, p))
-	return s, hostErrno(err)
-}
-
-func (HostFS) Access(_ *FSCtx, at File, p string, mode uint32, flags int) abi.Errno {
-	_, err := os.Stat(joinAt(at, p))
-	return hostErrno(err)
-}
-
-func (HostFS) Mkdir(_ *FSCtx, at File, p string, mode uint32) abi.Errno {
-	return hostErrno(os.Mkdir(joinAt(at, p), fs.FileMode(mode&0o777)))
-}
-
-func (HostFS) Unlink(_ *FSCtx, at File, p string, flags int) abi.Errno {
-	full := joinAt(at, p)
-	fi, err := os.Lstat(full)
-	if err != nil {
-		return hostErrno(err)
-	}
-	if fi.IsDir() != (flags&abi.AT_REMOVEDIR != 0) {
-		if fi.IsDir() {
-			return abi.EISDIR
-		}
-		return abi.ENOTDIR
-	}
-	return hostErrno(os.Remove(full))
-}
-
-func (HostFS) Rename(_ *FSCtx, oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno {
-	if flags != 0 {
-		return abi.EINVAL
-	}
-	return hostErrno(os.Rename(joinAt(oldAt, oldPath), joinAt(newAt, newPath)))
-}
-
-func (HostFS) SetAttr(_ *FSCtx, at File, p string, a *Attr, flags int) abi.Errno {
-	full := joinAt(at, p)
+// setPathAttr applies a to the host file full (hostFile.SetAttr).
+func setPathAttr(full string, a *Attr) abi.Errno {
 	if a.Valid&AttrOwner != 0 {
 		return abi.EPERM
 	}
@@ -190,14 +95,6 @@ func otherTime(t Timespec) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(t.Sec, t.Nsec)
-}
-
-func (HostFS) Pipe() (File, File, abi.Errno) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil, nil, hostErrno(err)
-	}
-	return &hostFile{f: r, path: "pipe:"}, &hostFile{f: w, path: "pipe:"}, 0
 }
 
 func ioResult(n int, err error) (int, abi.Errno) {
@@ -252,8 +149,8 @@ func (f *hostFile) SetAttr(_ *FSCtx, a *Attr) abi.Errno {
 			return hostErrno(err)
 		}
 	}
-	return HostFS{}.SetAttr(nil, nil, f.path, &Attr{Valid: a.Valid &^ AttrSize, Mode: a.Mode,
-		UID: a.UID, GID: a.GID, Atime: a.Atime, Mtime: a.Mtime}, 0)
+	return setPathAttr(f.path, &Attr{Valid: a.Valid &^ AttrSize, Mode: a.Mode,
+		UID: a.UID, GID: a.GID, Atime: a.Atime, Mtime: a.Mtime})
 }
 
 type dirList struct {

@@ -3,17 +3,10 @@
 package kernel
 
 import (
-	"path"
-
 	"golang.org/x/sys/unix"
 
 	"github.com/blink-go/blink/core/abi"
 )
-
-// HostFS passes every path operation straight to the host's *at() system
-// calls, relative to host directory descriptors, so guest paths mean what
-// they mean on the host. It is the stand-in for the VFS.
-type HostFS struct{}
 
 // hostFile is an open host descriptor. The Go runtime never sees it (no
 // os.File), so reads block an OS thread exactly as the guest expects and
@@ -30,126 +23,6 @@ type hostFile struct {
 // processes and the log share them.
 func NewHostFile(fd int, name string) File {
 	return &hostFile{fd: fd, path: name, stdio: fd <= 2}
-}
-
-func atFD(at File) int {
-	if h, ok := at.(*hostFile); ok {
-		return h.fd
-	}
-	return unix.AT_FDCWD
-}
-
-// absPath makes p absolute against at, for host calls without an *at form.
-func absPath(at File, p string) string {
-	if path.IsAbs(p) || at == nil {
-		return p
-	}
-	return path.Join(at.Path(), p)
-}
-
-func (HostFS) Open(_ *FSCtx, at File, p string, flags int, mode uint32) (File, abi.Errno) {
-	if p == "" {
-		return nil, abi.ENOENT
-	}
-	hflags, e := openFlagsToHost(flags)
-	if e != 0 {
-		return nil, e
-	}
-	fd, err := retryInt(func() (int, error) { return unix.Openat(atFD(at), p, hflags|unix.O_CLOEXEC, mode) })
-	if err != nil {
-		return nil, hostErrno(err)
-	}
-	return &hostFile{fd: fd, path: path.Clean(absPath(at, p))}, 0
-}
-
-func (HostFS) Stat(_ *FSCtx, at File, p string, flags int) (Stat, abi.Errno) {
-	var st unix.Stat_t
-	hf := 0
-	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
-		hf = unix.AT_SYMLINK_NOFOLLOW
-	}
-	if err := unix.Fstatat(atFD(at), p, &st, hf); err != nil {
-		return Stat{}, hostErrno(err)
-	}
-	return statFromHost(&st), 0
-}
-
-func (HostFS) Readlink(_ *FSCtx, at File, p string) (string, abi.Errno) {
-	var buf [abi.PATH_MAX]byte
-	n, err := unix.Readlinkat(atFD(at), p, buf[:])
-	if err != nil {
-		return "", hostErrno(err)
-	}
-	return string(buf[:n]), 0
-}
-
-func (HostFS) Access(_ *FSCtx, at File, p string, mode uint32, flags int) abi.Errno {
-	hf := 0
-	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
-		hf |= unix.AT_SYMLINK_NOFOLLOW
-	}
-	if flags&abi.AT_EACCESS != 0 {
-		hf |= unix.AT_EACCESS
-	}
-	return hostErrno(unix.Faccessat(atFD(at), p, mode, hf))
-}
-
-func (HostFS) Mkdir(_ *FSCtx, at File, p string, mode uint32) abi.Errno {
-	return hostErrno(unix.Mkdirat(atFD(at), p, mode))
-}
-
-func (HostFS) Unlink(_ *FSCtx, at File, p string, flags int) abi.Errno {
-	hf := 0
-	if flags&abi.AT_REMOVEDIR != 0 {
-		hf = unix.AT_REMOVEDIR
-	}
-	return hostErrno(unix.Unlinkat(atFD(at), p, hf))
-}
-
-func (HostFS) Rename(_ *FSCtx, oldAt File, oldPath string, newAt File, newPath string, flags uint32) abi.Errno {
-	return hostRename(atFD(oldAt), oldPath, atFD(newAt), newPath, flags)
-}
-
-func (HostFS) SetAttr(_ *FSCtx, at File, p string, a *Attr, flags int) abi.Errno {
-	dfd := atFD(at)
-	if a.Valid&AttrMode != 0 {
-		if err := unix.Fchmodat(dfd, p, a.Mode, 0); err != nil {
-			return hostErrno(err)
-		}
-	}
-	if a.Valid&AttrOwner != 0 {
-		hf := 0
-		if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
-			hf = unix.AT_SYMLINK_NOFOLLOW
-		}
-		if err := unix.Fchownat(dfd, p, int(int32(a.UID)), int(int32(a.GID)), hf); err != nil {
-			return hostErrno(err)
-		}
-	}
-	if a.Valid&AttrTimes != 0 {
-		hf := 0
-		if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
-			hf = unix.AT_SYMLINK_NOFOLLOW
-		}
-		ts := []unix.Timespec{hostTimespec(a.Atime), hostTimespec(a.Mtime)}
-		if err := unix.UtimesNanoAt(dfd, p, ts, hf); err != nil {
-			return hostErrno(err)
-		}
-	}
-	if a.Valid&AttrSize != 0 {
-		if err := unix.Truncate(absPath(at, p), a.Size); err != nil {
-			return hostErrno(err)
-		}
-	}
-	return 0
-}
-
-func (HostFS) Pipe() (File, File, abi.Errno) {
-	var p [2]int
-	if err := hostPipe(&p); err != nil {
-		return nil, nil, hostErrno(err)
-	}
-	return &hostFile{fd: p[0], path: "pipe:"}, &hostFile{fd: p[1], path: "pipe:"}, 0
 }
 
 func retryInt(f func() (int, error)) (int, error) {

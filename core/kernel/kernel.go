@@ -25,7 +25,7 @@ type Config struct {
 	// DecodeCache keeps decoded blocks (off with -j).
 	DecodeCache bool
 	// FS resolves paths; nil means the VFS built by fs.NewDefault from
-	// Root and FSOptions. HostFS{} is the old host pass-through.
+	// Root and FSOptions.
 	FS FS
 	// Root is the -C directory: the guest's "/" (overrides
 	// FSOptions.Root, Prefix and Overlays).
@@ -187,4 +187,3 @@ func (b brokenFS) Rename(*FSCtx, File, string, File, string, uint32) abi.Errno {
 	return b.e
 }
 func (b brokenFS) SetAttr(*FSCtx, File, string, *Attr, int) abi.Errno { return b.e }
-func (b brokenFS) Pipe() (File, File, abi.Errno)                      { return HostFS{}.Pipe() }

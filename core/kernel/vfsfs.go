@@ -210,8 +210,6 @@ func (fs *VFS) SetAttr(c *FSCtx, at File, path string, a *Attr, flags int) abi.E
 	return fs.V.SetAttr(fs.ctx(c, cred(c)), base, path, a, flags)
 }
 
-func (fs *VFS) Pipe() (File, File, abi.Errno) { return HostFS{}.Pipe() }
-
 // Mount is mount(2): MS_REMOUNT changes a mount's flags, MS_BIND binds a
 // guest directory, fstype "hostfs" mounts the host directory source.
 // Other file system types are ENODEV until they exist.
