@@ -235,22 +235,35 @@ func sysPreadv(t *Task, a *Args) (uint64, abi.Errno) {
 	return t.readv(a, int64(a[3]))
 }
 
+// vectorFD is the common start of readv and writev: the descriptor (a
+// reference the caller drops), its access mode checked by ok, then the
+// iovec array, in the order Linux checks them.
+func (t *Task) vectorFD(a *Args, ok func(*Description) bool) (*Description, [][2]uint64, abi.Errno) {
+	d, e := t.getFD(a[0])
+	if e != 0 {
+		return nil, nil, e
+	}
+	if !ok(d) {
+		d.decRef()
+		return nil, nil, abi.EBADF
+	}
+	iov, e := t.readIovecs(a[1], a[2])
+	if e != 0 {
+		d.decRef()
+		return nil, nil, e
+	}
+	return d, iov, 0
+}
+
 // readv reads segment by segment; a short segment ends the call, which
 // matches Linux for everything except a pipe holding more data than the
 // first segment (Linux would fill later segments too).
 func (t *Task) readv(a *Args, off int64) (uint64, abi.Errno) {
-	d, e := t.getFD(a[0])
+	d, iov, e := t.vectorFD(a, readable)
 	if e != 0 {
 		return 0, e
 	}
 	defer d.decRef()
-	if !readable(d) {
-		return 0, abi.EBADF
-	}
-	iov, e := t.readIovecs(a[1], a[2])
-	if e != 0 {
-		return 0, e
-	}
 	total := uint64(0)
 	for _, v := range iov {
 		if v[1] == 0 {
@@ -290,18 +303,11 @@ func sysPwritev(t *Task, a *Args) (uint64, abi.Errno) {
 // message to a pipe or terminal is not split (atomic up to PIPE_BUF, as
 // on Linux).
 func (t *Task) writev(a *Args, off int64) (uint64, abi.Errno) {
-	d, e := t.getFD(a[0])
+	d, iov, e := t.vectorFD(a, writable)
 	if e != 0 {
 		return 0, e
 	}
 	defer d.decRef()
-	if !writable(d) {
-		return 0, abi.EBADF
-	}
-	iov, e := t.readIovecs(a[1], a[2])
-	if e != 0 {
-		return 0, e
-	}
 	var sum uint64
 	for _, v := range iov {
 		sum += v[1]
