@@ -362,6 +362,10 @@ func errnoOf(err error) abi.Errno {
 		return abi.EISDIR
 	case errors.Is(err, errors.ErrUnsupported):
 		return abi.EOPNOTSUPP
+	case errors.Is(err, fs.ErrClosed):
+		return abi.EBADF
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return abi.EAGAIN
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) && pe.Err != nil && pe.Err.Error() == "path escapes from parent" {

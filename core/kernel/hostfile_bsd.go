@@ -14,55 +14,6 @@ import (
 // BSD hosts differ from Linux in errno numbers, open flags, UTIME_* values
 // and directory records; everything is translated here.
 
-var errnoMap = map[unix.Errno]abi.Errno{
-	unix.EPERM: abi.EPERM, unix.ENOENT: abi.ENOENT, unix.ESRCH: abi.ESRCH, unix.EINTR: abi.EINTR,
-	unix.EIO: abi.EIO, unix.ENXIO: abi.ENXIO, unix.E2BIG: abi.E2BIG, unix.ENOEXEC: abi.ENOEXEC,
-	unix.EBADF: abi.EBADF, unix.ECHILD: abi.ECHILD, unix.EAGAIN: abi.EAGAIN, unix.ENOMEM: abi.ENOMEM,
-	unix.EACCES: abi.EACCES, unix.EFAULT: abi.EFAULT, unix.EBUSY: abi.EBUSY, unix.EEXIST: abi.EEXIST,
-	unix.EXDEV: abi.EXDEV, unix.ENODEV: abi.ENODEV, unix.ENOTDIR: abi.ENOTDIR, unix.EISDIR: abi.EISDIR,
-	unix.EINVAL: abi.EINVAL, unix.ENFILE: abi.ENFILE, unix.EMFILE: abi.EMFILE, unix.ENOTTY: abi.ENOTTY,
-	unix.ETXTBSY: abi.ETXTBSY, unix.EFBIG: abi.EFBIG, unix.ENOSPC: abi.ENOSPC, unix.ESPIPE: abi.ESPIPE,
-	unix.EROFS: abi.EROFS, unix.EMLINK: abi.EMLINK, unix.EPIPE: abi.EPIPE, unix.ERANGE: abi.ERANGE,
-	unix.EDEADLK: abi.EDEADLK, unix.ENAMETOOLONG: abi.ENAMETOOLONG, unix.ENOLCK: abi.ENOLCK,
-	unix.ENOSYS: abi.ENOSYS, unix.ENOTEMPTY: abi.ENOTEMPTY, unix.ELOOP: abi.ELOOP,
-	unix.EOVERFLOW: abi.EOVERFLOW, unix.EILSEQ: abi.EILSEQ, unix.ENOTSOCK: abi.ENOTSOCK,
-	unix.EOPNOTSUPP: abi.EOPNOTSUPP, unix.ETIMEDOUT: abi.ETIMEDOUT,
-	unix.ECONNREFUSED: abi.ECONNREFUSED, unix.EDQUOT: abi.EDQUOT, unix.ESTALE: abi.ESTALE,
-}
-
-func errnoFromHost(e unix.Errno) abi.Errno {
-	if le, ok := errnoMap[e]; ok {
-		return le
-	}
-	if e == unix.ENOTSUP { // a distinct number on macOS
-		return abi.EOPNOTSUPP
-	}
-	return abi.EIO
-}
-
-func openFlagsToHost(flags int) (int, abi.Errno) {
-	h := flags & abi.O_ACCMODE
-	for _, f := range [...][2]int{
-		{abi.O_CREAT, unix.O_CREAT}, {abi.O_EXCL, unix.O_EXCL}, {abi.O_NOCTTY, unix.O_NOCTTY},
-		{abi.O_TRUNC, unix.O_TRUNC}, {abi.O_APPEND, unix.O_APPEND}, {abi.O_NONBLOCK, unix.O_NONBLOCK},
-		{abi.O_DIRECTORY, unix.O_DIRECTORY}, {abi.O_NOFOLLOW, unix.O_NOFOLLOW},
-		{abi.O_SYNC, unix.O_SYNC},
-	} {
-		if flags&f[0] == f[0] {
-			h |= f[1]
-		}
-	}
-	if flags&abi.O_TMPFILE == abi.O_TMPFILE {
-		return 0, abi.EOPNOTSUPP
-	}
-	if flags&abi.O_PATH != 0 {
-		// No O_PATH on every BSD: open for reading, which is what the
-		// kernel uses such descriptors for (cwd, *at() bases, fstat).
-		h = h&^abi.O_ACCMODE | unix.O_RDONLY
-	}
-	return h, 0
-}
-
 func statFromHost(st *unix.Stat_t) Stat {
 	return Stat{
 		Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Rdev: uint64(st.Rdev),

@@ -7,14 +7,11 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blink-go/blink/core/abi"
+	"github.com/blink-go/blink/hostfs"
 )
 
 // On a Linux host the guest ABI is the host ABI: errnos, open flags and
 // stat fields need no translation, and getdents64 records pass through.
-
-func errnoFromHost(e unix.Errno) abi.Errno { return abi.Errno(e) }
-
-func openFlagsToHost(flags int) (int, abi.Errno) { return flags &^ abi.O_CLOEXEC, 0 }
 
 func statFromHost(st *unix.Stat_t) Stat {
 	return Stat{
@@ -55,7 +52,7 @@ func hostFutimens(fd int, atime, mtime Timespec) abi.Errno {
 	ts := [2]unix.Timespec{hostTimespec(atime), hostTimespec(mtime)}
 	_, _, en := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(fd), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0)
 	if en != 0 {
-		return errnoFromHost(en)
+		return hostfs.HostErrno(en)
 	}
 	return 0
 }

@@ -3,13 +3,13 @@
 package kernel
 
 import (
-	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"time"
 
 	"github.com/blink-go/blink/core/abi"
+	"github.com/blink-go/blink/hostfs"
 )
 
 // On hosts without POSIX *at() calls (Windows) the pass-through goes
@@ -29,23 +29,7 @@ func NewHostFile(fd int, name string) File {
 	return &hostFile{f: f, path: name, stdio: true}
 }
 
-func hostErrno(err error) abi.Errno {
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, fs.ErrNotExist):
-		return abi.ENOENT
-	case errors.Is(err, fs.ErrExist):
-		return abi.EEXIST
-	case errors.Is(err, fs.ErrPermission):
-		return abi.EACCES
-	case errors.Is(err, fs.ErrClosed):
-		return abi.EBADF
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return abi.EAGAIN
-	}
-	return abi.EIO
-}
+func hostErrno(err error) abi.Errno { return hostfs.Errno(err) }
 
 func statFromInfo(fi fs.FileInfo) Stat {
 	mode := uint32(fi.Mode().Perm())

@@ -5,6 +5,8 @@ package kernel
 import (
 	"golang.org/x/sys/unix"
 
+	"github.com/blink-go/blink/hostfs"
+
 	"github.com/blink-go/blink/core/abi"
 )
 
@@ -147,12 +149,4 @@ func (f *hostFile) SetAttr(_ *FSCtx, a *Attr) abi.Errno {
 }
 
 // hostErrno translates a host error once, at the boundary.
-func hostErrno(err error) abi.Errno {
-	if err == nil {
-		return 0
-	}
-	if en, ok := err.(unix.Errno); ok {
-		return errnoFromHost(en)
-	}
-	return abi.EIO
-}
+func hostErrno(err error) abi.Errno { return hostfs.Errno(err) }

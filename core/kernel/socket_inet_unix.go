@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/blink-go/blink/core/abi"
+	"github.com/blink-go/blink/hostfs"
 )
 
 // AF_INET and AF_INET6 through host sockets. The host descriptor is
@@ -416,7 +417,7 @@ func (s *inetSocket) getsockopt(t *Task, level, name int) ([]byte, abi.Errno) {
 				return nil, hostErrno(err)
 			}
 			if v != 0 {
-				v = int(errnoFromHost(unix.Errno(v)))
+				v = int(hostfs.HostErrno(unix.Errno(v)))
 			}
 			return intOpt(int32(v)), 0
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/blink-go/blink/core/abi"
 	"github.com/blink-go/blink/fs/vfs"
+	"github.com/blink-go/blink/hostfs"
 )
 
 // ttyFile is a guest descriptor of the host terminal: the first process's
@@ -86,7 +87,7 @@ func (k *Kernel) openTTY(caller any, flags int) (vfs.FileImpl, abi.Errno) {
 	if !host {
 		return k.openCttyPty(term, flags) // pty.go
 	}
-	hf, e := openFlagsToHost(flags &^ (abi.O_CREAT | abi.O_EXCL | abi.O_TRUNC | abi.O_DIRECTORY))
+	hf, e := hostfs.OpenFlags(flags &^ (abi.O_CREAT | abi.O_EXCL | abi.O_TRUNC | abi.O_DIRECTORY))
 	if e != 0 {
 		return nil, e
 	}
