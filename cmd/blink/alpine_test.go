@@ -18,6 +18,8 @@ package main_test
 //	                               recorded and the blink run, before comparing;
 //	                               a comment line next to it must say why
 //	#@ only 3.20.3                 run only on that version
+//	#@ blink --no-systemroot       extra blink flags for this scenario (a
+//	                               comment line next to it must say why)
 //
 // Only stdout and the exit status are compared; a scenario that cares about
 // an error message says 2>&1. Stderr is shown when a scenario fails.
@@ -69,6 +71,7 @@ type alpineScenario struct {
 	timeout time.Duration
 	norms   []alpineNorm
 	only    []string
+	flags   []string // extra blink flags (#@ blink)
 }
 
 type alpineNorm struct {
@@ -158,6 +161,8 @@ func loadAlpineScenarios(t *testing.T) []*alpineScenario {
 					cur.norms = append(cur.norms, alpineNorm{rx, repl})
 				case "only":
 					cur.only = strings.Fields(arg)
+				case "blink":
+					cur.flags = append(cur.flags, strings.Fields(arg)...)
 				default:
 					t.Fatalf("%s: unknown directive %q", where, key)
 				}
@@ -411,7 +416,9 @@ func TestAlpineScenarios(t *testing.T) {
 						cmd = exec.Command("unshare", "--pid", "--fork", "--mount", "--propagation", "private",
 							"/bin/sh", "-c", chrootWrapper, "wrapper", root, alpineScript(s))
 					} else {
-						cmd = exec.Command(blinkPath, "-L", "/dev/null", "-C", root, "/bin/sh", "-c", alpineScript(s))
+						args := append([]string{"-L", "/dev/null"}, s.flags...)
+						args = append(args, "-C", root, "/bin/sh", "-c", alpineScript(s))
+						cmd = exec.Command(blinkPath, args...)
 					}
 					cmd.Env = alpineEnv(port)
 					cmd.Dir = work
