@@ -56,27 +56,24 @@ func cString(s string) string {
 }
 
 func sysSethostname(t *Task, a *Args) (uint64, abi.Errno) {
-	name, e := t.utsArg(a)
-	if e != 0 {
-		return 0, e
-	}
-	u := &t.k.uts
-	u.mu.Lock()
-	u.host, u.hostSet = name, true
-	u.mu.Unlock()
-	return 0, 0
+	return 0, t.setUTS(a, func(u *utsName, name string) { u.host, u.hostSet = name, true })
 }
 
 func sysSetdomainname(t *Task, a *Args) (uint64, abi.Errno) {
+	return 0, t.setUTS(a, func(u *utsName, name string) { u.domain, u.domainSet = name, true })
+}
+
+// setUTS stores the checked name argument with set, under the lock.
+func (t *Task) setUTS(a *Args, set func(u *utsName, name string)) abi.Errno {
 	name, e := t.utsArg(a)
 	if e != 0 {
-		return 0, e
+		return e
 	}
 	u := &t.k.uts
 	u.mu.Lock()
-	u.domain, u.domainSet = name, true
+	set(u, name)
 	u.mu.Unlock()
-	return 0, 0
+	return 0
 }
 
 // utsArg checks and reads (name, len) in Linux's order: privilege, then
