@@ -787,17 +787,23 @@ func getLink(body []byte, seq, portid uint32) ([][]byte, bool, abi.Errno) {
 	return [][]byte{linkMsg(l, 0, seq, portid)}, false, 0
 }
 
-// linkMsg is RTM_NEWLINK for l, with rtnl_fill_ifinfo's attributes.
-func linkMsg(l *procfs.Link, flags uint16, seq, portid uint32) []byte {
-	var w nlWriter
+// linkHeader starts an RTM_NEWLINK message for l as family describes it:
+// the ifinfomsg and the interface name, which every such message carries.
+func (w *nlWriter) linkHeader(family uint8, l *procfs.Link, flags uint16, seq, portid uint32) {
 	w.begin(abi.RTM_NEWLINK, flags, seq, portid)
 	var ifi [abi.IfinfomsgSize]byte
-	ifi[0] = abi.AF_UNSPEC
+	ifi[0] = family
 	le16(ifi[2:], l.Type)
 	le32(ifi[4:], uint32(l.Index))
 	le32(ifi[8:], l.Flags)
 	w.put(ifi[:])
 	w.str(abi.IFLA_IFNAME, l.Name)
+}
+
+// linkMsg is RTM_NEWLINK for l, with rtnl_fill_ifinfo's attributes.
+func linkMsg(l *procfs.Link, flags uint16, seq, portid uint32) []byte {
+	var w nlWriter
+	w.linkHeader(abi.AF_UNSPEC, l, flags, seq, portid)
 	w.u32(abi.IFLA_TXQLEN, l.TxQLen)
 	w.u8(abi.IFLA_OPERSTATE, l.OperState)
 	w.u8(abi.IFLA_LINKMODE, l.LinkMode)
@@ -844,14 +850,7 @@ const ipv6MinMTU = 1280
 // settings and counters, is left out: the host's are not known.
 func inet6LinkMsg(l *procfs.Link, flags uint16, seq, portid uint32) []byte {
 	var w nlWriter
-	w.begin(abi.RTM_NEWLINK, flags, seq, portid)
-	var ifi [abi.IfinfomsgSize]byte
-	ifi[0] = abi.AF_INET6
-	le16(ifi[2:], l.Type)
-	le32(ifi[4:], uint32(l.Index))
-	le32(ifi[8:], l.Flags)
-	w.put(ifi[:])
-	w.str(abi.IFLA_IFNAME, l.Name)
+	w.linkHeader(abi.AF_INET6, l, flags, seq, portid)
 	if len(l.HWAddr) > 0 {
 		w.attr(abi.IFLA_ADDRESS, l.HWAddr)
 	}
