@@ -46,17 +46,8 @@ func (t *Task) piDeadline(addr uint64, realtime bool) (time.Time, abi.Errno) {
 func (k *Kernel) threadAlive(tid int) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if t := k.threads[tid]; t != nil {
-		return !t.exited.Load()
-	}
-	if p := k.procs[tid]; p != nil && !p.zombie {
-		for _, t := range p.tasks {
-			if t.tid == tid {
-				return !t.exited.Load()
-			}
-		}
-	}
-	return false
+	t := k.threadLocked(tid)
+	return t != nil && !t.exited.Load() && !t.proc.zombie
 }
 
 // futexLockPI is FUTEX_LOCK_PI (try: FUTEX_TRYLOCK_PI) on the word at addr.

@@ -187,3 +187,19 @@ func (b brokenFS) Rename(*FSCtx, File, string, File, string, uint32) abi.Errno {
 	return b.e
 }
 func (b brokenFS) SetAttr(*FSCtx, File, string, *Attr, int) abi.Errno { return b.e }
+
+// threadLocked finds the task whose TID is tid (a group leader's TID is
+// its PID), ended or not, or nil. Called with k.mu held.
+func (k *Kernel) threadLocked(tid int) *Task {
+	if t := k.threads[tid]; t != nil {
+		return t
+	}
+	if p := k.procs[tid]; p != nil {
+		for _, t := range p.tasks {
+			if t.tid == tid {
+				return t
+			}
+		}
+	}
+	return nil
+}

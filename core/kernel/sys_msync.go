@@ -60,10 +60,7 @@ func sysMsync(t *Task, a *Args) (uint64, abi.Errno) {
 // descriptor not open for writing can never have been written through,
 // so it is left alone.
 func writeBack(space *mem.Space, sp mem.FileSpan, sync bool) abi.Errno {
-	mf, ok := sp.File.(memFile)
-	if h, isHost := sp.File.(hostMemFile); isHost {
-		mf, ok = h.memFile, true
-	}
+	mf, ok := memFileOf(sp.File)
 	if !ok || mf.d.flags&abi.O_ACCMODE != abi.O_RDWR {
 		return 0
 	}
@@ -130,10 +127,7 @@ func flushShared(space *mem.Space, lo, hi uint64) {
 func mayWriteShared(space *mem.Space, lo, hi uint64) abi.Errno {
 	spans, _ := space.SharedFileSpans(lo, hi)
 	for _, sp := range spans {
-		mf, ok := sp.File.(memFile)
-		if h, isHost := sp.File.(hostMemFile); isHost {
-			mf, ok = h.memFile, true
-		}
+		mf, ok := memFileOf(sp.File)
 		if ok && (mf.d.flags&abi.O_ACCMODE != abi.O_RDWR || mf.d.flags&abi.O_APPEND != 0) {
 			return abi.EACCES
 		}
@@ -226,3 +220,15 @@ func sysMlockall(t *Task, a *Args) (uint64, abi.Errno) {
 }
 
 func sysMunlockall(t *Task, a *Args) (uint64, abi.Errno) { return 0, 0 }
+
+// memFileOf finds the description behind a mapping's file, whether core/mem
+// copied it (memFile) or mapped the host file itself (hostMemFile).
+func memFileOf(f mem.File) (memFile, bool) {
+	switch f := f.(type) {
+	case memFile:
+		return f, true
+	case hostMemFile:
+		return f.memFile, true
+	}
+	return memFile{}, false
+}

@@ -69,17 +69,12 @@ func (t *Task) schedTargetLocked(pid int32) *Task {
 		return t
 	}
 	k := t.k
-	if tk := k.threads[int(pid)]; tk != nil {
+	if tk := k.threadLocked(int(pid)); tk != nil {
 		return tk
 	}
 	p := k.procs[int(pid)]
 	if p == nil || p == k.init || len(p.tasks) == 0 {
 		return nil
-	}
-	for _, tk := range p.tasks {
-		if tk.tid == p.pid {
-			return tk
-		}
 	}
 	// The leader has ended while other threads run; Linux still finds
 	// its task, which shares the group's settings.
