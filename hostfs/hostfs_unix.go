@@ -402,15 +402,22 @@ func (f *file) Stat() (vfs.Stat, abi.Errno) {
 // reports an error, so there is no retry.
 func (f *file) Close() abi.Errno { return errnoOf(unix.Close(f.fd)) }
 
-func (f *file) Sync(dataOnly bool) abi.Errno {
+func (f *file) Sync(dataOnly bool) abi.Errno { return SyncFD(f.fd, dataOnly) }
+
+// SyncFD is fsync (fdatasync with dataOnly) of host descriptor fd.
+func SyncFD(fd int, dataOnly bool) abi.Errno {
 	if dataOnly {
-		return errnoOf(fdatasync(f.fd))
+		return errnoOf(fdatasync(fd))
 	}
-	return errnoOf(unix.Fsync(f.fd))
+	return errnoOf(unix.Fsync(fd))
 }
 
-func (f *file) SetFlags(flags int) abi.Errno {
-	cur, err := unix.FcntlInt(uintptr(f.fd), unix.F_GETFL, 0)
+func (f *file) SetFlags(flags int) abi.Errno { return SetFDFlags(f.fd, flags) }
+
+// SetFDFlags applies the guest's O_APPEND and O_NONBLOCK (what F_SETFL
+// may change) to host descriptor fd.
+func SetFDFlags(fd, flags int) abi.Errno {
+	cur, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 	if err != nil {
 		return errnoOf(err)
 	}
@@ -421,7 +428,7 @@ func (f *file) SetFlags(flags int) abi.Errno {
 	if flags&abi.O_NONBLOCK != 0 {
 		cur |= unix.O_NONBLOCK
 	}
-	_, err = unix.FcntlInt(uintptr(f.fd), unix.F_SETFL, cur)
+	_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, cur)
 	return errnoOf(err)
 }
 

@@ -36,15 +36,6 @@ func hostTimespec(t Timespec) unix.Timespec {
 	return unix.NsecToTimespec(t.Sec*1e9 + t.Nsec)
 }
 
-func hostRename(ofd int, op string, nfd int, np string, flags uint32) abi.Errno {
-	if flags != 0 {
-		return abi.EINVAL
-	}
-	return hostErrno(unix.Renameat(ofd, op, nfd, np))
-}
-
-func hostFdatasync(fd int) error { return unix.Fsync(fd) }
-
 func hostSeekData(fd int, off int64, whence int) (int64, abi.Errno) { return 0, abi.EINVAL }
 
 func hostFutimens(fd int, atime, mtime Timespec) abi.Errno {

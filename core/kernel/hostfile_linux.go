@@ -35,12 +35,6 @@ func hostTimespec(t Timespec) unix.Timespec {
 
 func setWidth[T int32 | int64](p *T, v int64) { *p = T(v) }
 
-func hostRename(ofd int, op string, nfd int, np string, flags uint32) abi.Errno {
-	return hostErrno(unix.Renameat2(ofd, op, nfd, np, uint(flags)))
-}
-
-func hostFdatasync(fd int) error { return unix.Fdatasync(fd) }
-
 func hostSeekData(fd int, off int64, whence int) (int64, abi.Errno) {
 	n, err := unix.Seek(fd, off, whence)
 	return n, hostErrno(err)

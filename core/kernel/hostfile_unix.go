@@ -101,28 +101,9 @@ func (f *hostFile) Close() abi.Errno {
 
 func (f *hostFile) Path() string { return hostFDPath(f) }
 
-func (f *hostFile) Sync(dataOnly bool) abi.Errno {
-	if dataOnly {
-		return hostErrno(hostFdatasync(f.fd))
-	}
-	return hostErrno(unix.Fsync(f.fd))
-}
+func (f *hostFile) Sync(dataOnly bool) abi.Errno { return hostfs.SyncFD(f.fd, dataOnly) }
 
-func (f *hostFile) SetFlags(flags int) abi.Errno {
-	cur, err := unix.FcntlInt(uintptr(f.fd), unix.F_GETFL, 0)
-	if err != nil {
-		return hostErrno(err)
-	}
-	cur &^= unix.O_APPEND | unix.O_NONBLOCK
-	if flags&abi.O_APPEND != 0 {
-		cur |= unix.O_APPEND
-	}
-	if flags&abi.O_NONBLOCK != 0 {
-		cur |= unix.O_NONBLOCK
-	}
-	_, err = unix.FcntlInt(uintptr(f.fd), unix.F_SETFL, cur)
-	return hostErrno(err)
-}
+func (f *hostFile) SetFlags(flags int) abi.Errno { return hostfs.SetFDFlags(f.fd, flags) }
 
 func (f *hostFile) SetAttr(_ *FSCtx, a *Attr) abi.Errno {
 	if a.Valid&AttrMode != 0 {
