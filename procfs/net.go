@@ -20,13 +20,6 @@ import (
 // 127.0.0.1 is 0100007F. Ports are plain numbers in hex. Kernel pointers
 // print as zeros, as for a reader kptr_restrict hides them from.
 
-// TCP states as tcp_states.h numbers them.
-const (
-	tcpEstablished = 1
-	tcpClose       = 7
-	tcpListen      = 10
-)
-
 func (f *FS) netDir() *Dir {
 	ro := func(name string, gen genFunc) Entry {
 		return Entry{name, f.file("/net/"+name, 0o444, gen)}
@@ -221,7 +214,7 @@ func (f *FS) socketsOf(family, typ int) []Socket {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		li, lj := out[i].State == tcpListen, out[j].State == tcpListen
+		li, lj := out[i].State == abi.TCP_LISTEN, out[j].State == abi.TCP_LISTEN
 		if li != lj {
 			return li
 		}
@@ -302,10 +295,10 @@ func (f *FS) genUnix(b *bytes.Buffer) abi.Errno {
 	sort.Slice(socks, func(i, j int) bool { return socks[i].Ino < socks[j].Ino })
 	for _, s := range socks {
 		flags, st := 0, 1
-		if s.State == tcpListen {
+		if s.State == abi.TCP_LISTEN {
 			flags = 1 << 16
 		}
-		if s.State == tcpEstablished {
+		if s.State == abi.TCP_ESTABLISHED {
 			st = 3
 		}
 		fmt.Fprintf(b, "%016x: %08X %08X %08X %04X %02X %5d", 0, s.Refs, 0, flags, s.Type, st, s.Ino)

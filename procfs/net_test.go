@@ -39,13 +39,13 @@ func newNetFS(t *testing.T) *FS {
 		{Family: abi.AF_INET, Table: abi.RT_TABLE_MAIN, Type: abi.RTN_BROADCAST, Dst: []byte{192, 0, 2, 255}, DstLen: 32, OIF: 2},
 	}
 	ns.socks = []Socket{
-		{Family: abi.AF_UNIX, Type: abi.SOCK_STREAM, Ino: 1073, State: tcpEstablished, Refs: 3},
-		{Family: abi.AF_UNIX, Type: abi.SOCK_STREAM, Ino: 1072, State: tcpEstablished, Refs: 3},
-		{Family: abi.AF_INET, Type: abi.SOCK_STREAM, Proto: abi.IPPROTO_TCP, Ino: 1076, State: tcpListen, Refs: 1,
+		{Family: abi.AF_UNIX, Type: abi.SOCK_STREAM, Ino: 1073, State: abi.TCP_ESTABLISHED, Refs: 3},
+		{Family: abi.AF_UNIX, Type: abi.SOCK_STREAM, Ino: 1072, State: abi.TCP_ESTABLISHED, Refs: 3},
+		{Family: abi.AF_INET, Type: abi.SOCK_STREAM, Proto: abi.IPPROTO_TCP, Ino: 1076, State: abi.TCP_LISTEN, Refs: 1,
 			Local: []byte{0, 0, 0, 0}, Remote: []byte{0, 0, 0, 0}, LocalPort: 2024, RTO: 1e6, Cwnd: 10},
-		{Family: abi.AF_INET6, Type: abi.SOCK_DGRAM, Proto: abi.IPPROTO_UDP, Ino: 9, State: tcpClose, Refs: 2,
+		{Family: abi.AF_INET6, Type: abi.SOCK_DGRAM, Proto: abi.IPPROTO_UDP, Ino: 9, State: abi.TCP_CLOSE, Refs: 2,
 			Local: make([]byte, 16), Remote: make([]byte, 16), LocalPort: 53},
-		{Family: abi.AF_UNIX, Type: abi.SOCK_DGRAM, Ino: 5, State: tcpClose, Refs: 2, Path: "@journal@x"},
+		{Family: abi.AF_UNIX, Type: abi.SOCK_DGRAM, Ino: 5, State: abi.TCP_CLOSE, Refs: 2, Path: "@journal@x"},
 		{Family: abi.AF_NETLINK, Type: abi.SOCK_RAW, Ino: 7, PortID: 42, Refs: 2},
 	}
 	cfg := base.cfg

@@ -97,3 +97,18 @@ const (
 	UcredSize       = 12
 	SOMAXCONN       = 4096
 )
+
+// TCP states (include/net/tcp_states.h), as /proc/net/tcp shows them.
+const (
+	TCP_ESTABLISHED = 1
+	TCP_SYN_SENT    = 2
+	TCP_SYN_RECV    = 3
+	TCP_FIN_WAIT1   = 4
+	TCP_FIN_WAIT2   = 5
+	TCP_TIME_WAIT   = 6
+	TCP_CLOSE       = 7
+	TCP_CLOSE_WAIT  = 8
+	TCP_LAST_ACK    = 9
+	TCP_LISTEN      = 10
+	TCP_CLOSING     = 11
+)

@@ -486,7 +486,7 @@ func TestProcNetSockets(t *testing.T) {
 	for _, s := range socks {
 		switch s.Family {
 		case abi.AF_UNIX:
-			if s.State == tcpEstablished && s.Type == abi.SOCK_STREAM {
+			if s.State == abi.TCP_ESTABLISHED && s.Type == abi.SOCK_STREAM {
 				unixConnected++
 			}
 		case abi.AF_NETLINK:
@@ -527,7 +527,7 @@ func TestProcNetSockets(t *testing.T) {
 	for _, s := range (procSource{e.k}).Sockets() {
 		if s.Family == abi.AF_INET && s.Type == abi.SOCK_STREAM {
 			found = true
-			if s.State != tcpListen || s.LocalPort != wantPort || !bytes.Equal(s.Local, []byte{127, 0, 0, 1}) {
+			if s.State != abi.TCP_LISTEN || s.LocalPort != wantPort || !bytes.Equal(s.Local, []byte{127, 0, 0, 1}) {
 				t.Errorf("listener %+v, want port %d", s, wantPort)
 			}
 		}

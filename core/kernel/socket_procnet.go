@@ -79,12 +79,12 @@ func (s procSource) Sockets() []procfs.Socket {
 func (s *unixSocket) procSocket() (procfs.Socket, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ps := procfs.Socket{Family: abi.AF_UNIX, Type: s.typ, Ino: s.ino, UID: s.cred.uid, State: tcpClose, Refs: 2}
+	ps := procfs.Socket{Family: abi.AF_UNIX, Type: s.typ, Ino: s.ino, UID: s.cred.uid, State: abi.TCP_CLOSE, Refs: 2}
 	switch {
 	case s.listening:
-		ps.State = tcpListen
+		ps.State = abi.TCP_LISTEN
 	case s.peer != nil:
-		ps.State = tcpEstablished
+		ps.State = abi.TCP_ESTABLISHED
 		ps.Refs = 3 // the peer holds one too
 	}
 	ps.RxQueue = uint64(s.rbytes)
@@ -105,18 +105,3 @@ func (s *unixSocket) procSocket() (procfs.Socket, bool) {
 	}
 	return ps, true
 }
-
-// Linux's TCP states (include/net/tcp_states.h), which /proc/net shows.
-const (
-	tcpEstablished = 1
-	tcpSynSent     = 2
-	tcpSynRecv     = 3
-	tcpFinWait1    = 4
-	tcpFinWait2    = 5
-	tcpTimeWait    = 6
-	tcpClose       = 7
-	tcpCloseWait   = 8
-	tcpLastAck     = 9
-	tcpListen      = 10
-	tcpClosing     = 11
-)

@@ -22,7 +22,7 @@ func hostTCPInfo(fd int) (tcpHostInfo, bool) {
 	if ti.Snd_ssthresh >= 0x7fffffff { // TCP_INFINITE_SSTHRESH: still in initial slow start
 		info.ssthresh = -1
 	}
-	if info.state == tcpListen {
+	if info.state == abi.TCP_LISTEN {
 		// The fast-open queue's length stands where ssthresh is; blink
 		// does not enable fast open. TCP_INFO stops before the timers
 		// for a listener, whose retransmission timeout keeps its initial

@@ -42,9 +42,9 @@ func (s *inetSocket) procSocket() (procfs.Socket, bool) {
 	}
 	if s.typ != abi.SOCK_STREAM {
 		// UDP: listed once it has a port; "connected" when it has a peer.
-		ps.State = tcpClose
+		ps.State = abi.TCP_CLOSE
 		if perr == nil {
-			ps.State = tcpEstablished
+			ps.State = abi.TCP_ESTABLISHED
 		}
 		if n, err := unix.IoctlGetInt(s.fd, hostFIONREAD); err == nil {
 			ps.RxQueue = uint64(n)
@@ -55,13 +55,13 @@ func (s *inetSocket) procSocket() (procfs.Socket, bool) {
 	if !ok {
 		// Linux's values for a fresh socket: the initial one-second
 		// retransmission timeout, ten segments of window, slow start.
-		info = tcpHostInfo{state: tcpClose, rto: 1e6, cwnd: 10, ssthresh: -1}
+		info = tcpHostInfo{state: abi.TCP_CLOSE, rto: 1e6, cwnd: 10, ssthresh: -1}
 		if v, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ACCEPTCONN); err == nil && v != 0 {
-			info.state, info.ssthresh = tcpListen, 0
+			info.state, info.ssthresh = abi.TCP_LISTEN, 0
 		} else if perr == nil {
-			info.state, info.ato = tcpEstablished, 40000
+			info.state, info.ato = abi.TCP_ESTABLISHED, 40000
 		}
-		if info.state != tcpListen {
+		if info.state != abi.TCP_LISTEN {
 			if n, err := unix.IoctlGetInt(s.fd, hostFIONREAD); err == nil {
 				info.rxq = uint64(n)
 			}
@@ -69,13 +69,13 @@ func (s *inetSocket) procSocket() (procfs.Socket, bool) {
 	}
 	// Linux hashes a TCP socket (and so lists it) once it listens or
 	// connects; a socket merely created or bound is not in the tables.
-	if info.state == tcpClose {
+	if info.state == abi.TCP_CLOSE {
 		return ps, false
 	}
 	ps.State = info.state
 	ps.RTO, ps.ATO, ps.Cwnd, ps.Ssthresh = info.rto, info.ato, info.cwnd, info.ssthresh
 	ps.RxQueue, ps.TxQueue = info.rxq, info.txq
-	if info.state == tcpListen {
+	if info.state == abi.TCP_LISTEN {
 		ps.Refs = 1
 	}
 	return ps, true
