@@ -49,15 +49,6 @@ type procPrctl struct {
 	thpDisable bool   // PR_SET_THP_DISABLE
 }
 
-// PR_MCE_KILL arguments.
-const (
-	prMCEKillClear   = 0
-	prMCEKillSet     = 1
-	prMCEKillLate    = 0
-	prMCEKillEarly   = 1
-	prMCEKillDefault = 2
-)
-
 func sysPrctl(t *Task, a *Args) (uint64, abi.Errno) {
 	option := int32(a[0])
 	if r, e, done := t.capPrctl(option, a[1], a[2], a[3], a[4]); done {
@@ -145,7 +136,7 @@ func sysPrctl(t *Task, a *Args) (uint64, abi.Errno) {
 			return 0, abi.EINVAL
 		}
 		if t.prctl.mceKill == 0 {
-			return prMCEKillDefault, 0
+			return abi.PR_MCE_KILL_DEFAULT, 0
 		}
 		return uint64(t.prctl.mceKill - 1), 0
 	case abi.PR_SET_MM:
@@ -332,16 +323,16 @@ func (t *Task) prctlMCEKill(arg2, arg3, arg4, arg5 uint64) abi.Errno {
 		return abi.EINVAL
 	}
 	switch arg2 {
-	case prMCEKillClear:
+	case abi.PR_MCE_KILL_CLEAR:
 		if arg3 != 0 {
 			return abi.EINVAL
 		}
 		t.prctl.mceKill = 0
-	case prMCEKillSet:
+	case abi.PR_MCE_KILL_SET:
 		switch arg3 {
-		case prMCEKillEarly, prMCEKillLate:
+		case abi.PR_MCE_KILL_EARLY, abi.PR_MCE_KILL_LATE:
 			t.prctl.mceKill = int(arg3) + 1
-		case prMCEKillDefault:
+		case abi.PR_MCE_KILL_DEFAULT:
 			t.prctl.mceKill = 0
 		default:
 			return abi.EINVAL
