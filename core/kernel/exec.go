@@ -98,7 +98,7 @@ func (k *Kernel) NewProcess(exe string) (*Process, *Task, error) {
 	p.tasks = []*Task{t}
 	p.live = 1
 	p.exitSignal = abi.SIGCHLD
-	p.hostParented = true
+	p.hostParented, p.hostSession = true, true
 	k.mu.Lock()
 	k.procs[p.pid] = p
 	p.running = true

@@ -14,18 +14,16 @@ import (
 // hostProcessIDs gives the first guest process the host's parent, group and
 // session, so job control and `ps` agree with what the guest sees.
 func hostProcessIDs(pid int) (ppid, pgid, sid int) {
-	ppid = os.Getppid()
-	pgid, sid = pid, pid
-	// A group or session led from outside the host's PID namespace reads
-	// as 0 (containers, CI runners); 0 means "none" to the guest, so the
-	// guest process leads its own then.
-	if g, err := unix.Getpgid(0); err == nil && g > 0 {
-		pgid = g
+	g, err := unix.Getpgid(0)
+	if err != nil {
+		g = 0
 	}
-	if s, err := unix.Getsid(0); err == nil && s > 0 {
-		sid = s
+	s, err := unix.Getsid(0)
+	if err != nil {
+		s = 0
 	}
-	return ppid, pgid, sid
+	pgid, sid = guestGroupIDs(pid, g, s)
+	return os.Getppid(), pgid, sid
 }
 
 func hostCredentials() Credentials {

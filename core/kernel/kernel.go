@@ -124,7 +124,9 @@ func New(cfg Config) *Kernel {
 	return k
 }
 
-// allocPID returns an unused PID.
+// allocPID returns an unused PID: no process or thread has it, and, as on
+// Linux, no process group or session is named after it (the first
+// process's may be named after host processes we do not model).
 func (k *Kernel) allocPID() int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -134,10 +136,21 @@ func (k *Kernel) allocPID() int {
 		if k.nextPID > 4194304 { // /proc/sys/kernel/pid_max on 64-bit
 			k.nextPID = 300
 		}
-		if _, used := k.procs[pid]; !used && k.threads[pid] == nil {
+		if _, used := k.procs[pid]; !used && k.threads[pid] == nil && !k.idNamesGroupLocked(pid) {
 			return pid
 		}
 	}
+}
+
+// idNamesGroupLocked reports whether a process group or session is
+// called id. Called with k.mu held.
+func (k *Kernel) idNamesGroupLocked(id int) bool {
+	for _, p := range k.procs {
+		if p.pgid == id || p.sid == id {
+			return true
+		}
+	}
+	return false
 }
 
 // Log returns the kernel's log.

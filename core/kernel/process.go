@@ -77,6 +77,7 @@ type Process struct {
 	sigq                   waitQueue // notified of every queued signal (signalfd)
 	vforkDone              chan struct{}
 	hostParented           bool // the first process: its parent is blink's caller
+	hostSession            bool // hostParented and still in the session it was started in
 	running                bool // a task goroutine is (or will be) running
 	execed                 bool // has called execve since fork (setpgid's EACCES)
 

@@ -258,7 +258,7 @@ func (k *Kernel) orphanedPgrpLocked(pgid int) bool {
 		if par != nil && par != k.init && par.pgid != pgid && par.sid == q.sid {
 			return false
 		}
-		if par == nil && q.hostParented {
+		if par == nil && q.hostSession {
 			// The first process's parent (a shell on the host) is in
 			// another group of its session as far as job control goes.
 			return false

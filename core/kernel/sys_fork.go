@@ -188,7 +188,7 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 	if c.parent != nil {
 		c.parent.children = append(c.parent.children, c)
 	} else {
-		c.hostParented = true
+		c.hostParented, c.hostSession = true, p.hostSession
 	}
 	t.forkedLocked(c, ct) // prctl and scheduling state (sys_prctl.go)
 	k.procs[c.pid] = c

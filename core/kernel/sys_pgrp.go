@@ -130,7 +130,36 @@ func sysSetsid(t *Task, a *Args) (uint64, abi.Errno) {
 		}
 	}
 	p.sid, p.pgid = p.pid, p.pid
-	p.hostParented = false
+	p.hostSession = false // its host parent stays its parent
 	k.NewSessionLocked(p) // tty.go: no controlling terminal yet
 	return uint64(p.pid), 0
+}
+
+// guestGroupIDs picks the first guest process's group and session from the
+// host's (hostPgid, hostSid; 0 where the host hides them because their
+// leader is outside its PID namespace, as in containers and CI runners).
+// The pair must stay one Linux could have: a session leader leads its
+// group, and a process outside its group's leadership is no session
+// leader. Getting this wrong shows as job control gone astray: a guest
+// that is its session's leader but not its group's may setsid, and its
+// stopped children's group then counts as orphaned (their SIGTSTP is
+// discarded).
+func guestGroupIDs(pid, hostPgid, hostSid int) (pgid, sid int) {
+	switch {
+	case hostPgid > 0 && hostSid > 0:
+		return hostPgid, hostSid
+	case hostPgid > 0:
+		// A group led inside the namespace, a session led outside it
+		// (`timeout` puts itself in a group of its own): the session
+		// is foreign, and naming it after the group keeps the guest a
+		// session leader only if it already leads the group.
+		return hostPgid, hostPgid
+	default:
+		// Nothing known, or only the session: the guest leads its own
+		// group; it leads the session too unless that is known.
+		if hostSid > 0 {
+			return pid, hostSid
+		}
+		return pid, pid
+	}
 }

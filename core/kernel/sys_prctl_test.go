@@ -51,7 +51,7 @@ func (e *env) newChild(by *Task) (*Process, *Task) {
 		e.t.Fatal(err)
 	}
 	k.mu.Lock()
-	c.hostParented = false
+	c.hostParented, c.hostSession = false, false
 	c.parent, c.ppid = by.proc, by.proc.pid
 	by.proc.children = append(by.proc.children, c)
 	by.forkedLocked(c, ct)
