@@ -115,14 +115,24 @@ func repStos[T word](m *x86.Machine, in *x86.Inst) {
 	sz := uint64(size[T]())
 	if m.Fl.Bits&x86.FlagDF == 0 && in.AddrSize == 8 && count(m, in) > 1 {
 		var buf [repChunk]byte
+		// The pattern is the low sz bytes of RAX repeated; only as much
+		// of buf as the first chunk needs is filled (most memsets are
+		// short).
 		v := m.R[x86.RAX]
-		for i := 0; i < repChunk; i += 8 {
-			binary.LittleEndian.PutUint64(buf[i:], v)
+		switch sz {
+		case 1:
+			v = v & 0xff * 0x0101010101010101
+		case 2:
+			v = v & 0xffff * 0x0001000100010001
+		case 4:
+			v = v & 0xffffffff * 0x0000000100000001
 		}
-		if sz < 8 { // replicate the low sz bytes
-			for i := uint64(sz); i < repChunk; i++ {
-				buf[i] = buf[i%sz]
-			}
+		fill := uint64(repChunk)
+		if n := count(m, in); n < repChunk/sz {
+			fill = n * sz
+		}
+		for i := uint64(0); i < fill; i += 8 {
+			binary.LittleEndian.PutUint64(buf[i:], v)
 		}
 		for n := count(m, in); n > 0; n = count(m, in) {
 			chunk := uint64(repChunk)
