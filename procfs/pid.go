@@ -262,9 +262,9 @@ func (f *FS) genPidStat(b *bytes.Buffer, p *Proc, tid int) abi.Errno {
 		id = tid
 	}
 	rsslim := p.Rlimits[abi.RLIMIT_RSS][0]
-	fmt.Fprintf(b, "%d (%s) %c %d %d %d %d %d %d %d 0 0 0 %d %d 0 0 %d %d %d 0 %d %d %d %d ",
+	fmt.Fprintf(b, "%d (%s) %c %d %d %d %d %d %d %d 0 0 0 %d %d %d %d %d %d %d 0 %d %d %d %d ",
 		id, p.Comm, p.State, p.PPID, p.PGID, p.SID, p.TTY, p.TPGID, 0x400000, p.MinFlt,
-		ticks(p.UTime), ticks(p.STime), 20+p.Nice, p.Nice, max(len(p.TIDs), 1), ticks(p.Start), v.size, v.rss/4096, rsslim)
+		ticks(p.UTime), ticks(p.STime), ticks(p.CUTime), ticks(p.CSTime), 20+p.Nice, p.Nice, max(len(p.TIDs), 1), ticks(p.Start), v.size, v.rss/4096, rsslim)
 	fmt.Fprintf(b, "%d %d %d 0 0 %d %d %d %d 0 0 0 %d 0 0 0 0 0 0 %d %d %d %d %d %d %d 0\n",
 		v.startCode, v.endCode, p.StartStack, p.SigPnd, p.SigBlk, p.SigIgn, p.SigCgt, p.ExitSignal,
 		0, 0, p.StartBrk, p.ArgStart, p.ArgEnd, p.EnvStart, p.EnvEnd)

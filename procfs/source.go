@@ -50,7 +50,8 @@ type Proc struct {
 	Groups               []uint32
 	Umask                uint32
 	Start                time.Duration // after boot
-	UTime, STime         time.Duration
+	UTime, STime         time.Duration // CPU time of the process (or, with ForThread, the thread)
+	CUTime, CSTime       time.Duration // of its reaped children
 	SigPnd, ShdPnd       uint64
 	SigBlk, SigIgn       uint64
 	SigCgt               uint64
@@ -78,17 +79,23 @@ type Proc struct {
 
 // Thread is what one thread of a process has of its own.
 type Thread struct {
-	TID  int
-	Comm string
-	CPUs []uint64 // as Proc.CPUs
+	TID          int
+	Comm         string
+	CPUs         []uint64 // as Proc.CPUs
+	State        byte     // 'R' or 'S'; the process's 'T' or 'Z' wins
+	UTime, STime time.Duration
 }
 
-// ForThread makes p describe thread tid (PR_SET_NAME and
-// sched_setaffinity are per thread) where Threads knows it.
+// ForThread makes p describe thread tid (PR_SET_NAME, sched_setaffinity,
+// run state and CPU time are per thread) where Threads knows it.
 func (p *Proc) ForThread(tid int) {
 	for _, t := range p.Threads {
 		if t.TID == tid {
 			p.Comm, p.CPUs = t.Comm, t.CPUs
+			p.UTime, p.STime = t.UTime, t.STime
+			if p.State == 'R' || p.State == 'S' {
+				p.State = t.State
+			}
 		}
 	}
 }

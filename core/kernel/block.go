@@ -94,12 +94,14 @@ func (t *Task) waitFor(q *waitQueue, deadline time.Time, ready func() bool) wait
 			}
 			return waitReady
 		}
+		prev := t.goIdle()
 		select {
 		case <-t.wake:
 		case <-timeout:
 			timeout = nil
 			timer = nil
 		}
+		t.goBusy(prev)
 		if q != nil {
 			q.remove(t)
 		}

@@ -62,14 +62,6 @@ func hostStatusFlags(f File) int {
 // host create, so the host's must not apply a second time.
 func hostUmask() uint32 { return uint32(unix.Umask(0)) }
 
-func hostCPUTime() time.Duration {
-	var ru unix.Rusage
-	if unix.Getrusage(unix.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func hostMonotonic() time.Duration {
 	var ts unix.Timespec
 	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil {

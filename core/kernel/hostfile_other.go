@@ -209,12 +209,6 @@ func hostStatusFlags(File) int { return 0 }
 
 func hostUmask() uint32 { return 0o022 }
 
-var processStart = time.Now()
-
-// hostCPUTime falls back to wall time since start: Windows process times
-// are not reachable through the os package.
-func hostCPUTime() time.Duration { return time.Since(processStart) }
-
 func hostMonotonic() time.Duration { return 0 }
 
 func hostSysinfo() sysinfoData { return sysinfoData{} }

@@ -64,16 +64,19 @@ type Kernel struct {
 	// mu is the kernel lock: PIDs, the process tree, groups and sessions,
 	// signal queues and dispositions, and process life cycles. Lock order:
 	// Kernel.mu before Process.mu before FDTable.mu.
-	mu         sync.Mutex
-	nextPID    int
-	procs      map[int]*Process
-	init       *Process   // the virtual PID 1
-	procExited *sync.Cond // on mu: broadcast when a process exits or is reaped
-	load       LoadFunc
-	maxProcs   int
-	locks      lockTable  // fcntl record locks (locks.go)
-	flocks     flockTable // flock(2) locks (flock.go)
-	tty        ctty       // terminals: controlling ones per session, the pseudo-terminals (tty.go, pty.go)
+	mu      sync.Mutex
+	nextPID int
+	procs   map[int]*Process
+	init    *Process // the virtual PID 1
+
+	cpuRunning  atomic.Int32 // tasks on the CPU (cputime.go)
+	cpuSampling atomic.Bool  // the user/system sampler runs
+	procExited  *sync.Cond   // on mu: broadcast when a process exits or is reaped
+	load        LoadFunc
+	maxProcs    int
+	locks       lockTable  // fcntl record locks (locks.go)
+	flocks      flockTable // flock(2) locks (flock.go)
+	tty         ctty       // terminals: controlling ones per session, the pseudo-terminals (tty.go, pty.go)
 
 	// threads maps the TIDs of threads other than group leaders (under
 	// mu), so that PIDs and TIDs share one number space as on Linux.

@@ -42,6 +42,10 @@ func newEnv(t *testing.T, cfg Config) *env {
 		t.Fatal(e)
 	}
 	t.Cleanup(func() { p.fds.closeAll() })
+	// The task runs, as far as CPU accounting goes, as if Run had
+	// started it.
+	tk.goBusy(inUser)
+	t.Cleanup(func() { tk.goIdle() })
 	// Like a program started from a shell, the process is in a group and
 	// session it does not lead (inherited from the host), whatever the
 	// host's own ids: inside a PID namespace they read as 0 and the

@@ -182,10 +182,12 @@ func (t *Task) pollWait(deadline time.Time, reg func(r *pollRegs), ready func() 
 				}
 				timeout = timer.C
 			}
+			prev := t.goIdle()
 			select {
 			case <-t.wake:
 			case <-timeout:
 			}
+			t.goBusy(prev)
 		}
 		for _, q := range r.queues {
 			q.remove(t)

@@ -9,6 +9,7 @@ import "time"
 func hostReadiness(fd int, events uint32) uint32 { return events }
 
 func (t *Task) hostWait(fds []hostPollFD, d time.Duration) {
+	defer t.goBusy(t.goIdle())
 	if d < 0 || d > 10*time.Millisecond {
 		d = 10 * time.Millisecond
 	}

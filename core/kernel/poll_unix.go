@@ -28,6 +28,7 @@ func hostReadiness(fd int, events uint32) uint32 {
 // it is in here writes to the pipe (Task.poke), so kernel objects,
 // signals and exit_group wake it as they wake a channel wait.
 func (t *Task) hostWait(fds []hostPollFD, d time.Duration) {
+	defer t.goBusy(t.goIdle())
 	if t.wakeR == 0 {
 		var p [2]int
 		if err := unix.Pipe(p[:]); err != nil {

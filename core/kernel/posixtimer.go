@@ -26,11 +26,12 @@ import (
 // queued signal (Linux drops it when it would be delivered; here it goes
 // at once, so sigpending(2) stops showing it a little earlier).
 //
-// CPU-time clocks (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and
-// the per-process and per-thread ids clock_getcpuclockid makes) are
-// approximated with elapsed wall time: a guest's CPU time is not metered
-// per process, and a timer that fires no earlier than the CPU time could
-// have passed keeps programs (profilers, watchdogs) working.
+// Timers on CPU-time clocks (CLOCK_PROCESS_CPUTIME_ID,
+// CLOCK_THREAD_CPUTIME_ID and the per-process and per-thread ids
+// clock_getcpuclockid makes) run on elapsed wall time: a timer that fires
+// no earlier than the CPU time could have passed keeps programs
+// (profilers, watchdogs) working. Reading those clocks is exact
+// (cputime.go).
 
 // posixTimer is one timer; every field is guarded by Kernel.mu.
 type posixTimer struct {
@@ -90,11 +91,10 @@ func timerClock(clock int32) (int32, abi.Errno) {
 	// Negative ids encode a CPU clock: ~pid << 3 | per-thread << 2 |
 	// which (0 prof, 1 virt, 2 sched), or 3 for a clock descriptor,
 	// whose clocks have no timers.
-	switch clock & 3 {
-	case 3:
+	if clock&abi.CPUCLOCK_CLOCK_MASK == abi.CLOCKFD {
 		return 0, abi.EOPNOTSUPP
 	}
-	if clock&4 != 0 {
+	if clock&abi.CPUCLOCK_PERTHREAD_MASK != 0 {
 		return abi.CLOCK_THREAD_CPUTIME_ID, 0
 	}
 	return abi.CLOCK_PROCESS_CPUTIME_ID, 0
@@ -111,17 +111,39 @@ func (t *Task) cpuClockTargetLocked(clock int32) bool {
 	if pid == 0 {
 		return true
 	}
-	k := t.k
-	if clock&4 != 0 {
-		for _, tk := range t.proc.tasks {
-			if tk.tid == pid {
-				return true
-			}
-		}
-		return false
+	if clock&abi.CPUCLOCK_PERTHREAD_MASK != 0 {
+		return t.clockThreadLocked(pid) != nil
 	}
-	p := k.procs[pid]
-	return p != nil && p != k.init
+	return t.clockProcessLocked(pid) != nil
+}
+
+// clockThreadLocked is the thread a per-thread CPU clock names: 0 is the
+// caller; others must be threads of the caller's process. Called with
+// k.mu held.
+func (t *Task) clockThreadLocked(tid int) *Task {
+	if tid == 0 {
+		return t
+	}
+	for _, tk := range t.proc.tasks {
+		if tk.tid == tid {
+			return tk
+		}
+	}
+	return nil
+}
+
+// clockProcessLocked is the process a process CPU clock names: 0 is the
+// caller's; others any process (not a thread that leads none). Called
+// with k.mu held.
+func (t *Task) clockProcessLocked(pid int) *Process {
+	if pid == 0 {
+		return t.proc
+	}
+	k := t.k
+	if p := k.procs[pid]; p != nil && p != k.init {
+		return p
+	}
+	return nil
 }
 
 func sysTimerCreate(t *Task, a *Args) (uint64, abi.Errno) {
@@ -242,7 +264,7 @@ func sysTimerSettime(t *Task, a *Args) (uint64, abi.Errno) {
 	delay := tsDur(val)
 	if arm && flags&abi.TIMER_ABSTIME != 0 {
 		// Other flags are ignored, as by Linux.
-		now, _ := k.clockNow(pt.clock)
+		now, _ := t.clockNowLocked(pt.clock)
 		delay = max(delay-tsDur(now), 0)
 	}
 	k.armPosixTimerLocked(pt, delay, tsDur(ival), arm)

@@ -72,8 +72,8 @@ func (e *env) sigwait(d time.Duration, sigs ...int) (int64, abi.Errno) {
 	return r, 0
 }
 
-// cpuClock is MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED).
-func cpuClock(pid int32) int32 { return ^pid<<3 | 2 }
+// processCPUClock is MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED).
+func processCPUClock(pid int32) int32 { return ^pid<<3 | 2 }
 
 func TestTimerCreateErrors(t *testing.T) {
 	e := newEnv(t, Config{})
@@ -97,7 +97,7 @@ func TestTimerCreateErrors(t *testing.T) {
 		{"signal 0", abi.CLOCK_MONOTONIC, e.sigevent(sev+64, abi.SIGEV_SIGNAL, 0, 0, 0), scratch, abi.EINVAL, true},
 		{"signal 65", abi.CLOCK_MONOTONIC, e.sigevent(sev+128, abi.SIGEV_SIGNAL, 65, 0, 0), scratch, abi.EINVAL, true},
 		{"foreign thread", abi.CLOCK_MONOTONIC, e.sigevent(sev+192, abi.SIGEV_THREAD_ID, abi.SIGUSR1, 0, 1), scratch, abi.EINVAL, true},
-		{"other process's CPU clock", uint64(uint32(cpuClock(99999999))), 0, scratch, abi.EINVAL, true},
+		{"other process's CPU clock", uint64(uint32(processCPUClock(99999999))), 0, scratch, abi.EINVAL, true},
 	} {
 		next := e.p.timers.nextID
 		if got := e.errno(abi.SYS_TIMER_CREATE, c.clock, c.sev, c.idp); got != c.want {

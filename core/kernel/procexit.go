@@ -28,6 +28,7 @@ func (t *Task) exit() {
 	p := t.proc
 	k := t.k
 	t.exited.Store(true)
+	t.goIdle()
 	t.exitThread()
 	t.closeWakePipe()
 	k.mu.Lock()
@@ -38,6 +39,7 @@ func (t *Task) exit() {
 		for i, tk := range p.tasks {
 			if tk == t {
 				p.tasks = append(p.tasks[:i], p.tasks[i+1:]...)
+				p.usage.exited.add(t.cpu.read())
 				break
 			}
 		}
@@ -206,8 +208,10 @@ func (k *Kernel) notifyDeathLocked(p *Process) {
 	autoReap := par.actions[abi.SIGCHLD].Handler == abi.SIG_IGN ||
 		par.actions[abi.SIGCHLD].Flags&abi.SA_NOCLDWAIT != 0
 	if p.exitSignal != 0 && !(autoReap && p.exitSignal == abi.SIGCHLD) {
+		cpu := p.ownCPULocked()
 		k.sendLocked(par, nil, &Siginfo{Signo: int32(p.exitSignal), Code: code,
-			Pid: int32(p.pid), UID: p.creds.RUID, Status: status})
+			Pid: int32(p.pid), UID: p.creds.RUID, Status: status,
+			Utime: nsToTicks(cpu.user), Stime: nsToTicks(cpu.sys)})
 	}
 	if autoReap {
 		k.reapLocked(p)
@@ -241,8 +245,10 @@ func (k *Kernel) notifyParentLocked(p *Process, code int32, sig int) {
 		return
 	}
 	if par.actions[abi.SIGCHLD].Flags&abi.SA_NOCLDSTOP == 0 {
+		cpu := p.ownCPULocked()
 		k.sendLocked(par, nil, &Siginfo{Signo: abi.SIGCHLD, Code: code,
-			Pid: int32(p.pid), UID: p.creds.RUID, Status: int32(sig)})
+			Pid: int32(p.pid), UID: p.creds.RUID, Status: int32(sig),
+			Utime: nsToTicks(cpu.user), Stime: nsToTicks(cpu.sys)})
 	}
 	par.childWait.notify()
 }

@@ -172,9 +172,20 @@ func (s procSource) Proc(pid int) (procfs.Proc, bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	own := p.usage.exited
 	for _, t := range p.tasks {
 		out.TIDs = append(out.TIDs, t.tid)
-		out.Threads = append(out.Threads, procfs.Thread{TID: t.tid, Comm: t.commLocked(), CPUs: t.sched.cpus})
+		c := t.cpu.read()
+		own.add(c)
+		state := byte('S')
+		if cpuState(t.cpu.state.Load()) != offCPU && !t.exited.Load() {
+			state = 'R'
+			if out.State == 'S' {
+				out.State = 'R'
+			}
+		}
+		out.Threads = append(out.Threads, procfs.Thread{TID: t.tid, Comm: t.commLocked(), CPUs: t.sched.cpus,
+			State: state, UTime: time.Duration(c.user), STime: time.Duration(c.sys)})
 		if t.tid == p.pid {
 			out.SigBlk = t.sigmask
 			out.SigPnd = t.pending.mask
@@ -184,6 +195,8 @@ func (s procSource) Proc(pid int) (procfs.Proc, bool) {
 	if len(out.TIDs) == 0 && p.pid != 1 {
 		out.TIDs = []int{p.pid}
 	}
+	out.UTime, out.STime = time.Duration(own.user), time.Duration(own.sys)
+	out.CUTime, out.CSTime = time.Duration(p.usage.children.user), time.Duration(p.usage.children.sys)
 	c := &p.creds
 	out.UID = [4]uint32{c.RUID, c.EUID, c.SUID, c.EUID}
 	out.GID = [4]uint32{c.RGID, c.EGID, c.SGID, c.EGID}

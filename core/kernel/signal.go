@@ -469,7 +469,9 @@ func (t *Task) stopped() {
 	}
 	for p.stopped && !p.dying {
 		k.mu.Unlock()
+		prev := t.goIdle()
 		<-t.wake
+		t.goBusy(prev)
 		k.mu.Lock()
 	}
 	t.recalc()

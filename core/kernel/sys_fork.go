@@ -206,6 +206,7 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 		// The vfork parent sleeps until the child lets go of the memory
 		// (exec or exit). Signals wait: Linux's vfork wait is killable
 		// only.
+		prev := t.goIdle()
 		for waiting := true; waiting && !p.dying; {
 			select {
 			case <-done:
@@ -213,6 +214,7 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 			case <-t.wake:
 			}
 		}
+		t.goBusy(prev)
 	}
 	return uint64(c.pid), 0
 }
@@ -367,9 +369,11 @@ func (t *Task) execve(name string, argv, envp []string) abi.Errno {
 			tk.kick()
 		}
 	}
+	prev := t.goIdle()
 	for p.live > 1 {
 		k.procExited.Wait()
 	}
+	t.goBusy(prev)
 	k.mu.Unlock()
 	p.mu.Lock()
 	old := p.Space

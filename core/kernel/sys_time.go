@@ -25,11 +25,8 @@ func (k *Kernel) clockNow(id int32) (Timespec, abi.Errno) {
 	case abi.CLOCK_MONOTONIC, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_MONOTONIC_COARSE,
 		abi.CLOCK_BOOTTIME, abi.CLOCK_BOOTTIME_ALARM:
 		return durTimespec(k.monoBase + k.uptime()), 0
-	case abi.CLOCK_PROCESS_CPUTIME_ID, abi.CLOCK_THREAD_CPUTIME_ID:
-		return durTimespec(hostCPUTime()), 0
 	}
-	// Negative ids are dynamic clocks (per-process CPU clocks, clock
-	// fds), not supported yet.
+	// The CPU-time clocks belong to a task: Task.clockNow (cputime.go).
 	return Timespec{}, abi.EINVAL
 }
 
@@ -64,7 +61,7 @@ func (t *Task) getTimespec(addr uint64) (Timespec, abi.Errno) {
 }
 
 func sysClockGettime(t *Task, a *Args) (uint64, abi.Errno) {
-	ts, e := t.k.clockNow(int32(a[0]))
+	ts, e := t.clockNow(int32(a[0]))
 	if e != 0 {
 		return 0, e
 	}
@@ -72,7 +69,11 @@ func sysClockGettime(t *Task, a *Args) (uint64, abi.Errno) {
 }
 
 func sysClockGetres(t *Task, a *Args) (uint64, abi.Errno) {
-	ts, e := clockRes(int32(a[0]))
+	id := int32(a[0])
+	ts, e := clockRes(id)
+	if id < 0 {
+		ts, e = t.cpuClockRes(id)
+	}
 	if e != 0 || a[1] == 0 {
 		return 0, e
 	}
@@ -139,7 +140,7 @@ func sysClockNanosleep(t *Task, a *Args) (uint64, abi.Errno) {
 	}
 	d := time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec)
 	if flags&abi.TIMER_ABSTIME != 0 {
-		now, _ := t.k.clockNow(id)
+		now, _ := t.clockNow(id)
 		d -= time.Duration(now.Sec)*time.Second + time.Duration(now.Nsec)
 		if d <= 0 {
 			return 0, 0

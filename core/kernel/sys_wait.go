@@ -19,10 +19,10 @@ type waitReq struct {
 type waitHit struct {
 	pid    int
 	uid    uint32
-	status int    // wait4 status word
-	code   int32  // CLD_* for waitid
-	si     int32  // si_status for waitid
-	insns  uint64 // the child's CPU time, for the rusage (sys_rusage.go)
+	status int      // wait4 status word
+	code   int32    // CLD_* for waitid
+	si     int32    // si_status for waitid
+	cpu    cpuTimes // the child's CPU time, for the rusage (sys_rusage.go)
 }
 
 // eligible applies the pid/pgid selection and Linux's __WCLONE rule: a
@@ -58,9 +58,9 @@ func (k *Kernel) scanLocked(p *Process, r *waitReq) (waitHit, bool, abi.Errno) {
 		case c.zombie && r.options&abi.WEXITED != 0:
 			code, st := c.cldInfo()
 			h := waitHit{pid: c.pid, uid: c.creds.RUID, status: c.waitStatus(), code: code, si: st,
-				insns: c.totalInsnsLocked()}
+				cpu: c.totalCPULocked()}
 			if r.options&abi.WNOWAIT == 0 {
-				p.usage.children += h.insns
+				p.usage.children.add(h.cpu)
 				k.reapLocked(c)
 			}
 			return h, true, 0
@@ -69,7 +69,7 @@ func (k *Kernel) scanLocked(p *Process, r *waitReq) (waitHit, bool, abi.Errno) {
 				c.reportStop = false
 			}
 			return waitHit{pid: c.pid, uid: c.creds.RUID, status: c.stopSig<<8 | 0x7f,
-				code: abi.CLD_STOPPED, si: int32(c.stopSig), insns: c.totalInsnsLocked()}, true, 0
+				code: abi.CLD_STOPPED, si: int32(c.stopSig), cpu: c.totalCPULocked()}, true, 0
 		case c.reportCont && r.options&abi.WCONTINUED != 0:
 			if r.options&abi.WNOWAIT == 0 {
 				c.reportCont = false
@@ -133,7 +133,7 @@ func sysWait4(t *Task, a *Args) (uint64, abi.Errno) {
 		}
 	}
 	if a[3] != 0 {
-		if e := t.putRusage(a[3], hit.insns); e != 0 {
+		if e := t.putRusage(a[3], hit.cpu); e != 0 {
 			return 0, e
 		}
 	}
@@ -190,7 +190,7 @@ func sysWaitid(t *Task, a *Args) (uint64, abi.Errno) {
 	}
 	if a[4] != 0 {
 		// Zero when nothing was reported (WNOHANG), as on Linux.
-		if e := t.putRusage(a[4], hit.insns); e != 0 {
+		if e := t.putRusage(a[4], hit.cpu); e != 0 {
 			return 0, e
 		}
 	}

@@ -104,6 +104,8 @@ func retKind(k []argKind) argKind {
 
 // Syscall implements x86.Env: it runs the syscall whose number is in RAX.
 func (t *Task) Syscall(m *x86.Machine) {
+	t.cpu.state.Store(uint32(inSys)) // for the sampler (cputime.go)
+	defer t.cpu.state.Store(uint32(inUser))
 	nr := m.R[x86.RAX]
 	t.args = Args{m.R[x86.RDI], m.R[x86.RSI], m.R[x86.RDX], m.R[x86.R10], m.R[x86.R8], m.R[x86.R9]}
 	// SYSCALL saves the return address and flags in RCX and R11, and the

@@ -42,6 +42,7 @@ type Task struct {
 	sched taskSched // policy, priority, CPU affinity (sys_sched.go)
 
 	exited   atomic.Bool // set by the task itself, exit_group or a fatal signal
+	cpu      cpuClock    // user and system time (cputime.go)
 	exitCode int         // exit(2)'s status, for the last thread of a group
 
 	args    Args
@@ -69,6 +70,7 @@ func (t *Task) Process() *Process { return t.proc }
 // process has ended.
 func (t *Task) Run() (exitStatus int, killedBy int) {
 	p, k := t.proc, t.k
+	t.goBusy(inUser)
 	t.loop()
 	t.exit()
 	k.mu.Lock()

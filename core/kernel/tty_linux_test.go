@@ -117,24 +117,3 @@ func TestTTYJobControl(t *testing.T) {
 		}
 	}
 }
-
-func TestRusage(t *testing.T) {
-	e := newEnv(t, Config{})
-	e.m.Icount = 2_500_000_000 // 2.5 s at one instruction per ns
-	e.ok(abi.SYS_GETRUSAGE, uint64(abi.RUSAGE_SELF), scratch)
-	b := e.mem(scratch, 16)
-	if rd64(b) != 2 || rd64(b[8:]) != 500000 {
-		t.Errorf("ru_utime = %d s %d us", rd64(b), rd64(b[8:]))
-	}
-	e.ok(abi.SYS_GETRUSAGE, 0xffffffff, scratch)
-	if b := e.mem(scratch, 16); rd64(b) != 0 || rd64(b[8:]) != 0 {
-		t.Errorf("children's ru_utime = %x", b)
-	}
-	if got := e.errno(abi.SYS_GETRUSAGE, 7, scratch); got != abi.EINVAL {
-		t.Errorf("getrusage(7) = %v", got)
-	}
-	e.ok(abi.SYS_TIMES, scratch)
-	if got := rd64(e.mem(scratch, 8)); got != 250 {
-		t.Errorf("tms_utime = %d ticks, want 250", got)
-	}
-}

@@ -1,0 +1,160 @@
+// cputime checks CPU-time accounting the way programs read it: getrusage,
+// times, clock_gettime on the CPU-time clocks (fixed and from
+// clock_getcpuclockid/pthread_getcpuclockid), /proc/self/stat, wait4's
+// rusage and SIGCHLD's si_utime. Work is measured in CPU time, not loop
+// counts, so the program does the same natively and emulated; only
+// relations are printed (sleeping is not CPU time, a child's time reaches
+// its parent when reaped, an ended thread's time stays with its process).
+// Tick counts are two truncated halves (user, system), hence the slack.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MS 1000000LL
+
+static long long ns(clockid_t c)
+{
+	struct timespec ts;
+	if (clock_gettime(c, &ts) != 0)
+		return -1;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long tv(struct timeval t) { return t.tv_sec * 1000000000LL + t.tv_usec * 1000LL; }
+
+// spin burns at least want ns of the calling thread's CPU time.
+static volatile unsigned long sink;
+static void spin(long long want)
+{
+	long long start = ns(CLOCK_THREAD_CPUTIME_ID);
+	while (ns(CLOCK_THREAD_CPUTIME_ID) - start < want)
+		for (int i = 0; i < 1000; i++)
+			sink += i;
+}
+
+static void check(const char *what, int ok)
+{
+	printf("%s: %s\n", what, ok ? "ok" : "BAD");
+}
+
+static volatile long long chld_ticks = -1;
+static void on_chld(int sig, siginfo_t *si, void *uc)
+{
+	chld_ticks = si->si_utime + si->si_stime;
+}
+
+static void *worker(void *arg)
+{
+	spin(60 * MS);
+	return NULL;
+}
+
+int main(void)
+{
+	long tick = sysconf(_SC_CLK_TCK);
+	printf("clock ticks: %ld\n", tick);
+
+	long long p0 = ns(CLOCK_PROCESS_CPUTIME_ID);
+	struct timespec w0, w1;
+	clock_gettime(CLOCK_MONOTONIC, &w0);
+	spin(60 * MS);
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	long long p1 = ns(CLOCK_PROCESS_CPUTIME_ID);
+	long long wall = (w1.tv_sec - w0.tv_sec) * 1000000000LL + w1.tv_nsec - w0.tv_nsec;
+	check("process clock advanced by the spin", p1 - p0 >= 60 * MS);
+	check("CPU time not above wall time", p1 - p0 <= wall + 5 * MS);
+
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	long long self = tv(ru.ru_utime) + tv(ru.ru_stime);
+	check("getrusage(SELF) counts the spin", self >= 50 * MS);
+	check("getrusage(SELF) within the process clock", self <= ns(CLOCK_PROCESS_CPUTIME_ID) + 1 * MS);
+	check("mostly user time", tv(ru.ru_utime) > tv(ru.ru_stime));
+	getrusage(RUSAGE_THREAD, &ru);
+	check("getrusage(THREAD) counts the spin", tv(ru.ru_utime) + tv(ru.ru_stime) >= 50 * MS);
+
+	struct tms t;
+	times(&t);
+	check("times() counts the spin", (t.tms_utime + t.tms_stime) * (1000 / tick) >= 40);
+
+	FILE *f = fopen("/proc/self/stat", "r");
+	unsigned long ut = 0, st = 0;
+	char state = '?';
+	if (f) {
+		char buf[1024];
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		buf[n] = 0;
+		fclose(f);
+		char *p = strrchr(buf, ')');
+		if (p)
+			sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &state, &ut, &st);
+	}
+	check("/proc/self/stat utime+stime", (ut + st) * (1000 / tick) >= 40);
+	printf("/proc/self/stat state: %c\n", state);
+
+	clockid_t cid;
+	int r = clock_getcpuclockid(0, &cid);
+	check("clock_getcpuclockid(0)", r == 0 && ns(cid) >= 60 * MS);
+	r = clock_getcpuclockid(getpid(), &cid);
+	check("clock_getcpuclockid(getpid())", r == 0 && ns(cid) >= 60 * MS);
+	struct timespec res;
+	check("clock_getres on it", clock_getres(cid, &res) == 0 && res.tv_sec == 0 && res.tv_nsec == 1);
+	r = clock_getcpuclockid(999999, &cid); // glibc maps the EINVAL to ESRCH, musl does not
+	printf("clock_getcpuclockid(no such pid): %s\n", r == ESRCH ? "ESRCH" : r == EINVAL ? "EINVAL" : "?");
+	r = pthread_getcpuclockid(pthread_self(), &cid);
+	check("pthread_getcpuclockid(self)", r == 0 && ns(cid) >= 60 * MS);
+
+	// Sleeping costs no CPU time.
+	long long s0 = ns(CLOCK_PROCESS_CPUTIME_ID);
+	usleep(200000);
+	check("sleep is not CPU time", ns(CLOCK_PROCESS_CPUTIME_ID) - s0 < 50 * MS);
+
+	// An ended thread's time stays with the process.
+	long long before = ns(CLOCK_PROCESS_CPUTIME_ID);
+	long long mine = ns(CLOCK_THREAD_CPUTIME_ID);
+	pthread_t th;
+	pthread_create(&th, NULL, worker, NULL);
+	pthread_join(th, NULL);
+	check("ended thread counted in the process clock", ns(CLOCK_PROCESS_CPUTIME_ID) - before >= 60 * MS);
+	check("but not in this thread's", ns(CLOCK_THREAD_CPUTIME_ID) - mine < 50 * MS);
+	getrusage(RUSAGE_SELF, &ru);
+	check("nor lost from getrusage(SELF)", tv(ru.ru_utime) + tv(ru.ru_stime) >= 110 * MS);
+
+	// A child's time: SIGCHLD's si_utime, wait4's rusage, then the
+	// children totals once it is reaped.
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_chld;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGCHLD, &sa, NULL);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	check("no children's time yet", tv(ru.ru_utime) + tv(ru.ru_stime) == 0);
+	long long pre = ns(CLOCK_PROCESS_CPUTIME_ID);
+	pid_t c = fork();
+	if (c == 0) {
+		spin(80 * MS);
+		_exit(0);
+	}
+	int status;
+	struct rusage cru;
+	while (wait4(c, &status, 0, &cru) < 0 && errno == EINTR)
+		;
+	check("wait4 rusage", tv(cru.ru_utime) + tv(cru.ru_stime) >= 70 * MS);
+	check("SIGCHLD si_utime+si_stime", chld_ticks * (1000 / tick) >= 60);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	check("getrusage(CHILDREN) after wait", tv(ru.ru_utime) + tv(ru.ru_stime) >= 70 * MS);
+	times(&t);
+	check("times() children", (t.tms_cutime + t.tms_cstime) * (1000 / tick) >= 60);
+	getrusage(RUSAGE_SELF, &ru);
+	check("child's time not in SELF", tv(ru.ru_utime) + tv(ru.ru_stime) - pre < 50 * MS);
+	return 0;
+}
