@@ -154,9 +154,4 @@ func hostTime(t vfs.Timespec) unix.Timespec {
 	return unix.Timespec{Sec: t.Sec, Nsec: t.Nsec}
 }
 
-func futimens(fd int, atime, mtime vfs.Timespec) abi.Errno {
-	tv := []unix.Timeval{unix.NsecToTimeval(atime.Sec*1e9 + atime.Nsec), unix.NsecToTimeval(mtime.Sec*1e9 + mtime.Nsec)}
-	return errnoOf(unix.Futimes(fd, tv))
-}
-
 func fdatasync(fd int) error { return unix.Fsync(fd) }

@@ -103,9 +103,10 @@ func (n *node) Lookup(name string) (vfs.Node, vfs.Stat, abi.Errno) {
 			}
 			continue
 		}
-		if st.IsDir() {
-			child.parts[i] = c
+		if !st.IsDir() {
+			break // as overlayfs, a non-directory hides the layers beneath it too
 		}
+		child.parts[i] = c
 	}
 	if child == nil {
 		return nil, vfs.Stat{}, abi.ENOENT

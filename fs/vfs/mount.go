@@ -264,7 +264,7 @@ func (v *VFS) MountSynthetic(ctx *Context, sb *Superblock, path string, flags ui
 		v.mu.Unlock()
 	}
 	dir := w.loc
-	point := &Dentry{parent: dir.Dentry, name: last.name, node: sb.Root, stat: st}
+	point := &Dentry{parent: dir.Dentry, name: last.name, node: sb.Root, stat: st, synthetic: true}
 	key := mountKey{dir.Mount, dir.Dentry.stat.Ino, last.name}
 	// dir may itself be a mount root: the key must name the covered
 	// dentry's parent within dir.Mount, which it does since dir.Dentry is

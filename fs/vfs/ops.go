@@ -307,8 +307,8 @@ func (v *VFS) Unlink(ctx *Context, at *File, path string, flags int) abi.Errno {
 }
 
 // Rename is renameat2(2) (do_renameat2 then vfs_rename). The file system
-// reports what needs its tree: ENOTEMPTY, moving a directory under
-// itself (EINVAL), EXCHANGE where the host cannot.
+// reports what needs its tree: a non-empty target (ENOTEMPTY), EXCHANGE
+// where the host cannot.
 func (v *VFS) Rename(ctx *Context, oldAt *File, oldPath string, newAt *File, newPath string, flags uint32) abi.Errno {
 	if flags&^(abi.RENAME_NOREPLACE|abi.RENAME_EXCHANGE|abi.RENAME_WHITEOUT) != 0 {
 		return abi.EINVAL
@@ -372,6 +372,18 @@ func (v *VFS) Rename(ctx *Context, oldAt *File, oldPath string, newAt *File, new
 			return abi.ENOTDIR
 		}
 	}
+	// lock_rename's trap, which Linux checks in the VFS for every file
+	// system and before vfs_rename's permissions: a directory cannot move
+	// beneath itself, nor anything replace one of its own ancestors.
+	if beneath(nw.loc, src) {
+		return abi.EINVAL
+	}
+	if exists && beneath(ow.loc, dst) {
+		if flags&abi.RENAME_EXCHANGE != 0 {
+			return abi.EINVAL
+		}
+		return abi.ENOTEMPTY
+	}
 	isDir := src.Dentry.stat.IsDir()
 	if e := v.mayDelete(ctx, ow.loc, src, isDir); e != 0 {
 		return e
@@ -388,6 +400,20 @@ func (v *VFS) Rename(ctx *Context, oldAt *File, oldPath string, newAt *File, new
 		return abi.EACCES
 	}
 	return ow.loc.Dentry.node.Rename(olast.name, nw.loc.Dentry.node, nlast.name, flags)
+}
+
+// beneath reports whether dir is the directory anc or lies beneath it
+// within its mount, going by the dentries the walk to dir passed.
+func beneath(dir, anc Location) bool {
+	if !anc.Dentry.stat.IsDir() {
+		return false
+	}
+	for d := dir.Dentry; d != nil; d = d.parent {
+		if (Location{dir.Mount, d}).same(anc) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkSetAttr is notify_change's permission side (setattr_prepare):

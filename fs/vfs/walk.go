@@ -20,6 +20,10 @@ type Dentry struct {
 	name   string
 	node   Node
 	stat   Stat
+	// synthetic marks a mount point its file system lacks (MountSynthetic):
+	// its stat is the mounted root's, so its inode number says nothing
+	// about which directory of its own mount it is.
+	synthetic bool
 }
 
 // Node returns the file system's node.
@@ -35,10 +39,19 @@ type Location struct {
 // IsZero reports an unset location.
 func (l Location) IsZero() bool { return l.Mount == nil }
 
-// same reports whether two locations are the same directory. Within one
-// mount a directory's inode number identifies it.
+// same reports whether two locations are the same directory. Dentries
+// are made afresh by every walk (and copied by refresh), so within one
+// mount a directory is known by its inode number, which no two
+// directories of one file system share; a synthetic point has no inode
+// there and is only itself.
 func (l Location) same(o Location) bool {
-	return l.Mount == o.Mount && l.Dentry.stat.Ino == o.Dentry.stat.Ino
+	if l.Mount != o.Mount {
+		return false
+	}
+	if l.Dentry == o.Dentry {
+		return true
+	}
+	return !l.Dentry.synthetic && !o.Dentry.synthetic && l.Dentry.stat.Ino == o.Dentry.stat.Ino
 }
 
 // Context is what a path walk needs from the calling process: its root
