@@ -186,6 +186,7 @@ func (k *Kernel) sampleCPU() {
 					t.cpu.sysTicks.Add(1)
 				}
 			}
+			k.checkCPUTimersLocked(p) // cputimer.go
 		}
 		k.mu.Unlock()
 	}

@@ -62,6 +62,7 @@ type Process struct {
 	children   []*Process
 	exitSignal int // sent to the parent at exit (SIGCHLD for fork)
 	itimer     realTimer
+	cpuTimers  cpuTimers   // ITIMER_VIRTUAL and ITIMER_PROF (cputimer.go)
 	timers     posixTimers // timer_create(2) timers (posixtimer.go)
 	// Stop/continue: stopping is set when a stop signal is taken, until
 	// a task completes the group stop; report* are state changes not yet

@@ -451,11 +451,9 @@ func putItimerval(b []byte, interval, value time.Duration) {
 
 func sysSetitimer(t *Task, a *Args) (uint64, abi.Errno) {
 	which := int32(a[0])
-	if which != abi.ITIMER_REAL {
-		if which == abi.ITIMER_VIRTUAL || which == abi.ITIMER_PROF {
-			t.k.log.Once("itimer-cpu", "setitimer: CPU-time timers are not supported")
-			return 0, abi.EINVAL
-		}
+	switch which {
+	case abi.ITIMER_REAL, abi.ITIMER_VIRTUAL, abi.ITIMER_PROF:
+	default:
 		return 0, abi.EINVAL
 	}
 	var interval, value time.Duration
@@ -469,7 +467,12 @@ func sysSetitimer(t *Task, a *Args) (uint64, abi.Errno) {
 		}
 	}
 	t.k.mu.Lock()
-	left, oldIv := t.k.armLocked(t.proc, value, interval)
+	var left, oldIv time.Duration
+	if which == abi.ITIMER_REAL {
+		left, oldIv = t.k.armLocked(t.proc, value, interval)
+	} else {
+		left, oldIv = t.proc.setCPUItimerLocked(which, value, interval) // cputimer.go
+	}
 	t.k.mu.Unlock()
 	if a[2] != 0 {
 		var b [32]byte
@@ -493,6 +496,10 @@ func sysGetitimer(t *Task, a *Args) (uint64, abi.Errno) {
 		putItimerval(b[:], it.interval, left)
 		t.k.mu.Unlock()
 	case abi.ITIMER_VIRTUAL, abi.ITIMER_PROF:
+		t.k.mu.Lock()
+		it, now := t.proc.cpuItimerLocked(which)
+		putItimerval(b[:], time.Duration(it.interval), it.left(now))
+		t.k.mu.Unlock()
 	default:
 		return 0, abi.EINVAL
 	}

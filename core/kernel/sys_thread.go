@@ -87,6 +87,7 @@ func (t *Task) cloneThread(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Er
 
 // runThread is the goroutine of a thread other than the group leader.
 func (t *Task) runThread() {
+	t.goBusy(inUser)
 	t.loop()
 	t.exit()
 }
