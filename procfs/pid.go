@@ -383,7 +383,11 @@ func (f *FS) genStatus(b *bytes.Buffer, p *Proc, tid int) abi.Errno {
 	}
 	fmt.Fprintf(b, "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t%016x\n",
 		0, caps, caps, uint64(1<<41-1), 0)
-	b.WriteString("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n")
+	nnp := 0
+	if p.NoNewPrivs {
+		nnp = 1
+	}
+	fmt.Fprintf(b, "NoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n", nnp)
 	b.WriteString("Speculation_Store_Bypass:\tnot vulnerable\nSpeculationIndirectBranch:\tunsupported\n")
 	mask, list := hexMask(f.cfg.Host().NCPU)
 	if p.CPUs != nil {

@@ -52,6 +52,7 @@ type Proc struct {
 	Start                time.Duration // after boot
 	UTime, STime         time.Duration // CPU time of the process (or, with ForThread, the thread)
 	CUTime, CSTime       time.Duration // of its reaped children
+	NoNewPrivs           bool          // the group leader's, or with ForThread a thread's
 	SigPnd, ShdPnd       uint64
 	SigBlk, SigIgn       uint64
 	SigCgt               uint64
@@ -84,6 +85,7 @@ type Thread struct {
 	CPUs         []uint64 // as Proc.CPUs
 	State        byte     // 'R' or 'S'; the process's 'T' or 'Z' wins
 	UTime, STime time.Duration
+	NoNewPrivs   bool // prctl(PR_SET_NO_NEW_PRIVS) is per thread
 }
 
 // ForThread makes p describe thread tid (PR_SET_NAME, sched_setaffinity,
@@ -93,6 +95,7 @@ func (p *Proc) ForThread(tid int) {
 		if t.TID == tid {
 			p.Comm, p.CPUs = t.Comm, t.CPUs
 			p.UTime, p.STime = t.UTime, t.STime
+			p.NoNewPrivs = t.NoNewPrivs
 			if p.State == 'R' || p.State == 'S' {
 				p.State = t.State
 			}

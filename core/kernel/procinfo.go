@@ -185,8 +185,9 @@ func (s procSource) Proc(pid int) (procfs.Proc, bool) {
 			}
 		}
 		out.Threads = append(out.Threads, procfs.Thread{TID: t.tid, Comm: t.commLocked(), CPUs: t.sched.cpus,
-			State: state, UTime: time.Duration(c.user), STime: time.Duration(c.sys)})
+			State: state, UTime: time.Duration(c.user), STime: time.Duration(c.sys), NoNewPrivs: t.prctl.noNewPrivs})
 		if t.tid == p.pid {
+			out.NoNewPrivs = t.prctl.noNewPrivs
 			out.SigBlk = t.sigmask
 			out.SigPnd = t.pending.mask
 			out.CPUs = t.sched.cpus
