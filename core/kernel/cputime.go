@@ -187,6 +187,7 @@ func (k *Kernel) sampleCPU() {
 				}
 			}
 			k.checkCPUTimersLocked(p) // cputimer.go
+			k.cpuTimersTickLocked(p)  // posixtimer.go
 		}
 		k.mu.Unlock()
 	}

@@ -91,3 +91,39 @@ func TestRlimitCPU(t *testing.T) {
 		t.Fatal("no SIGKILL at the hard limit")
 	}
 }
+
+// A POSIX timer on a CPU-time clock fires at the tick once the CPU time
+// has passed, however little wall time did.
+func TestPosixCPUTimer(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.setCPU(time.Second, 0)
+	e.ok(abi.SYS_TIMER_CREATE, abi.CLOCK_PROCESS_CPUTIME_ID, 0, scratch)
+	id := uint64(rd32(e.mem(scratch, 4)))
+	var its [32]byte
+	le64(its[16:], 0)
+	le64(its[24:], uint64(50*time.Millisecond)) // it_value
+	e.m.Mem.CopyOut(scratch+64, its[:])
+	e.ok(abi.SYS_TIMER_SETTIME, id, 0, scratch+64, 0)
+	tick := func() {
+		e.k.mu.Lock()
+		e.k.cpuTimersTickLocked(e.p)
+		e.k.mu.Unlock()
+	}
+	tick()
+	if e.pendingShared(abi.SIGALRM) {
+		t.Fatal("fired before its CPU time")
+	}
+	e.ok(abi.SYS_TIMER_GETTIME, id, scratch+128)
+	if v := e.timespec(scratch + 128 + 16); v <= 0 || v > 50*time.Millisecond {
+		t.Errorf("timer_gettime value %v", v)
+	}
+	e.setCPU(2*time.Second, 0)
+	tick()
+	if !e.pendingShared(abi.SIGALRM) {
+		t.Fatal("no SIGALRM once the CPU time passed")
+	}
+	e.ok(abi.SYS_TIMER_GETTIME, id, scratch+128)
+	if v := e.timespec(scratch + 128 + 16); v != 0 {
+		t.Errorf("one-shot still armed: %v", v)
+	}
+}

@@ -28,10 +28,10 @@ import (
 //
 // Timers on CPU-time clocks (CLOCK_PROCESS_CPUTIME_ID,
 // CLOCK_THREAD_CPUTIME_ID and the per-process and per-thread ids
-// clock_getcpuclockid makes) run on elapsed wall time: a timer that fires
-// no earlier than the CPU time could have passed keeps programs
-// (profilers, watchdogs) working. Reading those clocks is exact
-// (cputime.go).
+// clock_getcpuclockid makes, of this process or another) count the
+// measured CPU time of what they name (cputime.go) and are checked at the
+// CPU sampler's tick, as Linux checks them at its tick: profilers (Go's
+// runtime uses per-thread CPU timers) see CPU time, not wall time.
 
 // posixTimer is one timer; every field is guarded by Kernel.mu.
 type posixTimer struct {
@@ -43,10 +43,14 @@ type posixTimer struct {
 	value  uint64 // sigev_value
 	target *Task  // SIGEV_THREAD_ID's thread
 
-	next  time.Time // next expiry (host monotonic); zero when disarmed
-	ival  time.Duration
-	timer *time.Timer
-	seq   uint64
+	next time.Time // next expiry (host monotonic); zero when disarmed
+	ival time.Duration
+	// A CPU-time timer has cpu set and counts in cpuNext (CPU ns of its
+	// target, 0 while disarmed) instead of next, without a Go timer.
+	cpu     *cpuTarget
+	cpuNext int64
+	timer   *time.Timer
+	seq     uint64
 
 	queued  bool  // a signal of this timer is (as far as known) queued
 	overrun int64 // expirations folded into the queued signal
@@ -198,11 +202,57 @@ func sysTimerCreate(t *Task, a *Args) (uint64, abi.Errno) {
 	case !t.cpuClockTargetLocked(clock):
 		return 0, abi.EINVAL
 	}
+	if base == abi.CLOCK_PROCESS_CPUTIME_ID || base == abi.CLOCK_THREAD_CPUTIME_ID {
+		pt.cpu = t.cpuTargetLocked(clock)
+	}
 	if ts.m == nil {
 		ts.m = make(map[int32]*posixTimer)
 	}
 	ts.m[pt.id] = pt
 	return 0, 0
+}
+
+// cpuTarget is what a CPU-time timer counts: a process's time or one
+// thread's, all of it or (CPUCLOCK_VIRT) the user part.
+type cpuTarget struct {
+	proc *Process
+	task *Task
+	virt bool
+}
+
+// cpuTargetLocked resolves a CPU clock id already checked by
+// cpuClockTargetLocked. Called with k.mu held.
+func (t *Task) cpuTargetLocked(clock int32) *cpuTarget {
+	switch {
+	case clock == abi.CLOCK_PROCESS_CPUTIME_ID:
+		return &cpuTarget{proc: t.proc}
+	case clock == abi.CLOCK_THREAD_CPUTIME_ID:
+		return &cpuTarget{task: t}
+	}
+	id := int(^(clock >> 3))
+	c := &cpuTarget{virt: clock&abi.CPUCLOCK_CLOCK_MASK == abi.CPUCLOCK_VIRT}
+	if clock&abi.CPUCLOCK_PERTHREAD_MASK != 0 {
+		c.task = t.clockThreadLocked(id)
+	} else {
+		c.proc = t.clockProcessLocked(id)
+	}
+	return c
+}
+
+// nowLocked reads the target's CPU time; ok is false once it has gone.
+// Called with k.mu held.
+func (c *cpuTarget) nowLocked() (ns int64, ok bool) {
+	var ct cpuTimes
+	switch {
+	case c.task != nil:
+		ct, ok = c.task.cpu.read(), !c.task.exited.Load()
+	default:
+		ct, ok = c.proc.ownCPULocked(), !c.proc.zombie
+	}
+	if c.virt {
+		return ct.user, ok
+	}
+	return ct.total(), ok
 }
 
 // sigeventLocked is good_sigevent: struct sigevent is sigev_value (8
@@ -264,8 +314,13 @@ func sysTimerSettime(t *Task, a *Args) (uint64, abi.Errno) {
 	delay := tsDur(val)
 	if arm && flags&abi.TIMER_ABSTIME != 0 {
 		// Other flags are ignored, as by Linux.
-		now, _ := t.clockNowLocked(pt.clock)
-		delay = max(delay-tsDur(now), 0)
+		if pt.cpu != nil {
+			now, _ := pt.cpu.nowLocked()
+			delay = max(delay-time.Duration(now), 0)
+		} else {
+			now, _ := t.clockNowLocked(pt.clock)
+			delay = max(delay-tsDur(now), 0)
+		}
 	}
 	k.armPosixTimerLocked(pt, delay, tsDur(ival), arm)
 	k.mu.Unlock()
@@ -319,6 +374,19 @@ func sysTimerDelete(t *Task, a *Args) (uint64, abi.Errno) {
 // signalling timer due but not yet fired reports 1 ns; an expired one-shot
 // reports 0.
 func (pt *posixTimer) getLocked() (ival, val time.Duration) {
+	if pt.cpu != nil {
+		if pt.cpuNext == 0 {
+			return pt.ival, 0
+		}
+		now, _ := pt.cpu.nowLocked()
+		if left := time.Duration(pt.cpuNext - now); left > 0 {
+			return pt.ival, left
+		}
+		if pt.notify == abi.SIGEV_NONE {
+			return pt.ival, 0
+		}
+		return pt.ival, 1
+	}
 	if pt.next.IsZero() {
 		return pt.ival, 0
 	}
@@ -346,11 +414,18 @@ func (k *Kernel) armPosixTimerLocked(pt *posixTimer, delay, ival time.Duration, 
 	pt.seq++
 	pt.dropSignalLocked()
 	pt.last, pt.overrun = 0, 0
-	pt.next, pt.ival = time.Time{}, 0
+	pt.next, pt.ival, pt.cpuNext = time.Time{}, 0, 0
 	if !arm {
 		return
 	}
 	pt.ival = ival
+	if pt.cpu != nil {
+		// The tick fires it (cpuTimersTickLocked); 1 ns stands for
+		// "armed at CPU time 0".
+		now, _ := pt.cpu.nowLocked()
+		pt.cpuNext = max(now+int64(delay), 1)
+		return
+	}
 	pt.next = time.Now().Add(delay)
 	if pt.notify != abi.SIGEV_NONE {
 		k.schedulePosixTimerLocked(pt, 0)
@@ -506,3 +581,29 @@ func (k *Kernel) deleteProcessTimers(p *Process) {
 
 // stopProcessTimers stops p's timers when it exits.
 func (k *Kernel) stopProcessTimers(p *Process) { k.deleteProcessTimers(p) }
+
+// cpuTimersTickLocked fires p's CPU-time timers whose target has used
+// their CPU time: every period passed is an expiration, reported as
+// overruns. Called at the CPU sampler's tick with k.mu held.
+func (k *Kernel) cpuTimersTickLocked(p *Process) {
+	if p.dying || p.zombie {
+		return
+	}
+	for _, pt := range p.timers.m {
+		if pt.cpu == nil || pt.cpuNext == 0 || pt.notify == abi.SIGEV_NONE {
+			continue
+		}
+		now, ok := pt.cpu.nowLocked()
+		if !ok || now < pt.cpuNext {
+			continue
+		}
+		n := int64(1)
+		if pt.ival > 0 {
+			n += (now - pt.cpuNext) / int64(pt.ival)
+			pt.cpuNext += n * int64(pt.ival)
+		} else {
+			pt.cpuNext = 0
+		}
+		pt.signalLocked(n)
+	}
+}

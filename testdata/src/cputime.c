@@ -99,6 +99,66 @@ static void test_itimers(void)
 	signal(SIGPROF, SIG_DFL);
 }
 
+// POSIX timers on CPU-time clocks count CPU time, not sleep.
+static volatile sig_atomic_t usr1, usr2;
+static void on_usr1(int sig) { usr1++; }
+static void on_usr2(int sig) { usr2++; }
+
+static void test_posix_cpu_timers(void)
+{
+	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
+	struct sigevent ev;
+	memset(&ev, 0, sizeof ev);
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGUSR1;
+	timer_t tm;
+	check("timer_create(CLOCK_PROCESS_CPUTIME_ID)", timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &tm) == 0);
+	struct itimerspec its = {{0, 0}, {0, 50 * MS}}, got;
+	timer_settime(tm, 0, &its, NULL);
+	usleep(200000);
+	check("CPU timer does not fire while asleep", usr1 == 0);
+	timer_gettime(tm, &got);
+	check("timer_gettime while armed", got.it_value.tv_sec == 0 && got.it_value.tv_nsec > 0 && got.it_value.tv_nsec <= 50 * MS);
+	long long t0 = ns(CLOCK_PROCESS_CPUTIME_ID);
+	while (!usr1 && ns(CLOCK_PROCESS_CPUTIME_ID) - t0 < 2000 * MS)
+		spin(MS);
+	check("CPU timer fired once", usr1 == 1);
+	check("after its CPU time", ns(CLOCK_PROCESS_CPUTIME_ID) - t0 >= 40 * MS);
+	timer_delete(tm);
+
+	// A repeating timer on this thread's clock, from pthread_getcpuclockid.
+	clockid_t cid;
+	pthread_getcpuclockid(pthread_self(), &cid);
+	ev.sigev_signo = SIGUSR2;
+	check("timer_create(pthread_getcpuclockid)", timer_create(cid, &ev, &tm) == 0);
+	struct itimerspec rep = {{0, 20 * MS}, {0, 20 * MS}};
+	timer_settime(tm, 0, &rep, NULL);
+	t0 = ns(CLOCK_THREAD_CPUTIME_ID);
+	while (usr2 < 3 && ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 2000 * MS)
+		spin(MS);
+	check("thread CPU timer repeats", usr2 >= 3);
+	check("every 20ms of CPU time", ns(CLOCK_THREAD_CPUTIME_ID) - t0 >= 55 * MS);
+	timer_delete(tm);
+
+	// TIMER_ABSTIME on clock_getcpuclockid(0)'s clock.
+	usr1 = 0;
+	clock_getcpuclockid(0, &cid);
+	ev.sigev_signo = SIGUSR1;
+	timer_create(cid, &ev, &tm);
+	struct timespec now;
+	clock_gettime(cid, &now);
+	long long at = now.tv_sec * 1000000000LL + now.tv_nsec + 30 * MS;
+	struct itimerspec abs = {{0, 0}, {at / 1000000000LL, at % 1000000000LL}};
+	timer_settime(tm, TIMER_ABSTIME, &abs, NULL);
+	while (!usr1 && ns(cid) - at < 2000 * MS)
+		spin(MS);
+	check("absolute CPU timer fired at its time", usr1 == 1 && ns(cid) >= at);
+	timer_delete(tm);
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
+}
+
 // RLIMIT_CPU: SIGXCPU at the soft limit, which then moves a second on,
 // and SIGKILL at the hard one.
 static void test_rlimit_cpu(void)
@@ -241,6 +301,7 @@ int main(void)
 	signal(SIGCHLD, SIG_DFL);
 
 	test_itimers();
+	test_posix_cpu_timers();
 	test_rlimit_cpu();
 	return 0;
 }
