@@ -64,6 +64,10 @@ const (
 	RTM_NEWROUTE             = 24
 	RTM_DELROUTE             = 25
 	RTM_GETROUTE             = 26
+	RTM_NEWNEIGH             = 28
+	RTM_GETNEIGH             = 30
+	RTM_NEWRULE              = 32
+	RTM_GETRULE              = 34
 	RTM_MAX                  = 123 // Linux 6.x: ((__RTM_MAX + 3) & ~3) - 1
 	IFLA_ADDRESS             = 1
 	IFLA_BROADCAST           = 2
@@ -193,4 +197,56 @@ const (
 
 	IfreqSize  = 40 // ifr_name[16] + a 24-byte union
 	IfconfSize = 16 // int ifc_len, padding, ifc_buf pointer
+)
+
+// Policy routing rules (include/uapi/linux/fib_rules.h): struct
+// fib_rule_hdr is family, dst_len, src_len, tos, table, two reserved
+// bytes, action, then a u32 of flags.
+const (
+	FibRuleHdrSize = 12
+
+	FRA_DST                = 1
+	FRA_SRC                = 2
+	FRA_IIFNAME            = 3
+	FRA_GOTO               = 4
+	FRA_PRIORITY           = 6
+	FRA_FWMARK             = 10
+	FRA_FLOW               = 11
+	FRA_TUN_ID             = 12
+	FRA_SUPPRESS_IFGROUP   = 13
+	FRA_SUPPRESS_PREFIXLEN = 14
+	FRA_TABLE              = 15
+	FRA_FWMASK             = 16
+	FRA_OIFNAME            = 17
+	FRA_L3MDEV             = 19
+	FRA_UID_RANGE          = 20
+	FRA_PROTOCOL           = 21
+	FRA_IP_PROTO           = 22
+	FRA_SPORT_RANGE        = 23
+	FRA_DPORT_RANGE        = 24
+
+	FR_ACT_TO_TBL = 1
+
+	RT_TABLE_DEFAULT = 253
+)
+
+// Neighbours (include/uapi/linux/neighbour.h): struct ndmsg is family, two
+// pad bytes and a pad u16, ifindex (s32), state (u16), flags and type.
+const (
+	NdmsgSize = 12
+
+	NDA_DST          = 1
+	NDA_LLADDR       = 2
+	NDA_CACHEINFO    = 3
+	NDA_PROBES       = 4
+	NDA_VLAN         = 5
+	NDA_PORT         = 6
+	NDA_VNI          = 7
+	NDA_IFINDEX      = 8
+	NDA_MASTER       = 9
+	NDA_LINK_NETNSID = 10
+	NDA_SRC_VNI      = 11
+	NDA_PROTOCOL     = 12
+	NDA_NH_ID        = 13
+	NDA_FLAGS_EXT    = 15
 )

@@ -295,3 +295,23 @@ func readHostProcNet(n *procfs.Network) {
 		n.IPv6Route = b
 	}
 }
+
+// hostRtnlObjects dumps the host's rules or neighbours (RTM_GETRULE,
+// RTM_GETNEIGH) and re-encodes them for the guest.
+func hostRtnlObjects(typ uint16) ([][]byte, bool) {
+	raw, err := hostRtnlDump(typ)
+	if err != nil {
+		return nil, false
+	}
+	layout := &ruleLayout
+	if typ == unix.RTM_GETNEIGH {
+		layout = &neighLayout
+	}
+	var out [][]byte
+	for _, m := range raw {
+		if g, ok := layout.toGuest(m, binary.NativeEndian); ok {
+			out = append(out, g)
+		}
+	}
+	return out, true
+}

@@ -37,8 +37,9 @@ import (
 // Answered: RTM_GETLINK (a dump, or one link by index or name; a dump
 // for AF_INET6 gets IPv6's shorter link messages), RTM_GETADDR (a dump,
 // all families or one), RTM_GETROUTE (a dump of every table, or the
-// route to one destination as `ip route get` asks). Other requests for
-// information (neighbours, rules, queue disciplines...) fail with
+// route to one destination as `ip route get` asks), RTM_GETRULE and
+// RTM_GETNEIGH dumps (socket_netlink_policy.go). Other requests for
+// information (queue disciplines, neighbour tables...) fail with
 // EOPNOTSUPP.
 //
 // Multicast groups can be joined, but no notifications are sent: blink
@@ -715,6 +716,11 @@ func rtnlRequest(msg []byte, portid uint32) ([][]byte, bool, abi.Errno) {
 			}
 		}
 		return nlDump(msgs, seq, portid), true, 0
+	case abi.RTM_GETRULE, abi.RTM_GETNEIGH:
+		if !dump {
+			return nil, false, abi.EOPNOTSUPP
+		}
+		return policyDump(typ, family, seq, portid), true, 0 // socket_netlink_policy.go
 	}
 	return nil, false, abi.EOPNOTSUPP
 }

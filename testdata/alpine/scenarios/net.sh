@@ -55,3 +55,8 @@ nc -l -p 38473 > /dev/null &
 sleep 1
 netstat -ltn 2>/dev/null | grep -c ':38473 '
 echo x | nc -w 1 127.0.0.1 38473; wait
+
+### ip_rule_neigh
+ip rule; echo "exit $?"
+ip -6 rule; echo "exit $?"
+ip neigh > /dev/null; echo "neigh exit $?"
