@@ -151,7 +151,9 @@ func hostTime(t vfs.Timespec) unix.Timespec {
 	case abi.UTIME_OMIT:
 		return unix.Timespec{Nsec: -2}
 	}
-	return unix.Timespec{Sec: t.Sec, Nsec: t.Nsec}
+	// NsecToTimespec picks the field widths of the platform (32-bit ones
+	// on 386 and arm).
+	return unix.NsecToTimespec(t.Sec*1e9 + t.Nsec)
 }
 
 func fdatasync(fd int) error { return unix.Fsync(fd) }

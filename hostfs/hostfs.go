@@ -25,6 +25,8 @@ package hostfs
 import (
 	"path"
 	"strings"
+
+	"github.com/blink-go/blink/core/abi"
 )
 
 // Ino is the guest inode number of the host file (dev, ino): a
@@ -45,6 +47,20 @@ func mix(x uint64) uint64 {
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
 	return x
+}
+
+// checkName refuses what is not a single component. The VFS walk never
+// passes one (it resolves "." and ".." itself, above the file system), but
+// a name like ".." or "a/../.." reaching the host would name something
+// outside the root, so hostfs does not take the walk's word for it.
+func checkName(name string) abi.Errno {
+	switch {
+	case name == "":
+		return abi.ENOENT
+	case name == "." || name == ".." || strings.ContainsAny(name, "/\x00"): // '\\' is an ordinary character on Linux
+		return abi.EINVAL
+	}
+	return 0
 }
 
 // join appends one component to a root-relative path ("" is the root).

@@ -94,6 +94,9 @@ func (fs *FS) statOf(rel string, fi fs.FileInfo) vfs.Stat {
 }
 
 func (n *node) Lookup(name string) (vfs.Node, vfs.Stat, abi.Errno) {
+	if e := checkName(name); e != 0 {
+		return nil, vfs.Stat{}, e
+	}
 	c := &node{n.fs, join(n.rel, name)}
 	st, e := c.Stat()
 	if e != 0 {
@@ -161,6 +164,9 @@ func (n *node) ReadDir() ([]vfs.DirEnt, abi.Errno) {
 }
 
 func (n *node) Create(name string, flags int, mode uint32) (vfs.FileImpl, vfs.Node, vfs.Stat, abi.Errno) {
+	if e := checkName(name); e != 0 {
+		return nil, nil, vfs.Stat{}, e
+	}
 	rel := join(n.rel, name)
 	f, err := n.fs.r.OpenFile(rel, osFlags(flags)|os.O_CREATE|os.O_EXCL, fs.FileMode(mode&0o777))
 	if err != nil {
@@ -192,10 +198,16 @@ func (n *node) TmpFile(flags int, mode uint32) (vfs.FileImpl, abi.Errno) {
 }
 
 func (n *node) Mkdir(name string, mode uint32) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	return errnoOf(n.fs.r.Mkdir(join(n.rel, name), fs.FileMode(mode&0o777)))
 }
 
 func (n *node) Mknod(name string, mode uint32, dev uint64) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	if mode&abi.S_IFMT != abi.S_IFREG {
 		n.fs.degraded("make devices, FIFOs or sockets")
 		return abi.EPERM
@@ -208,6 +220,9 @@ func (n *node) Mknod(name string, mode uint32, dev uint64) abi.Errno {
 }
 
 func (n *node) Symlink(name, target string) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	err := n.fs.r.Symlink(target, join(n.rel, name))
 	if err != nil {
 		n.fs.degraded("always make symlinks")
@@ -216,6 +231,9 @@ func (n *node) Symlink(name, target string) abi.Errno {
 }
 
 func (n *node) Link(name string, target vfs.Node) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	t, ok := target.(*node)
 	if !ok || t.fs != n.fs {
 		return abi.EXDEV
@@ -224,6 +242,9 @@ func (n *node) Link(name string, target vfs.Node) abi.Errno {
 }
 
 func (n *node) Unlink(name string, dir bool) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	rel := join(n.rel, name)
 	fi, err := n.fs.r.Lstat(rel)
 	if err != nil {
@@ -239,6 +260,12 @@ func (n *node) Unlink(name string, dir bool) abi.Errno {
 }
 
 func (n *node) Rename(oldName string, newDir vfs.Node, newName string, flags uint32) abi.Errno {
+	if e := checkName(oldName); e != 0 {
+		return e
+	}
+	if e := checkName(newName); e != 0 {
+		return e
+	}
 	nd, ok := newDir.(*node)
 	if !ok || nd.fs != n.fs {
 		return abi.EXDEV

@@ -86,6 +86,11 @@ func TestErrnoWithoutNumber(t *testing.T) {
 	if e := Errno(errors.New("no errno here")); e != abi.EIO {
 		t.Errorf("Errno of a plain error = %v, want EIO", e)
 	}
+	// The os package wraps host errors; every host unwraps them.
+	_, err := os.Open(filepath.Join(t.TempDir(), "missing"))
+	if e := Errno(err); e != abi.ENOENT {
+		t.Errorf("Errno(%v) = %v, want ENOENT", err, e)
+	}
 }
 
 func TestNew(t *testing.T) {
@@ -243,5 +248,38 @@ func TestCrossFS(t *testing.T) {
 	}
 	if e := a.Root().Rename("f", b.Root(), "f", 0); e != abi.EXDEV {
 		t.Errorf("rename across file systems: %v, want EXDEV", e)
+	}
+}
+
+// Only single components reach the host: "..", "." or a name with a
+// slash would name something the VFS did not walk to.
+func TestNotAComponent(t *testing.T) {
+	fs, dir := newFS(t)
+	root := fs.Root()
+	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"..", ".", "d/..", "../x", "a\x00b"} {
+		if _, _, e := root.Lookup(name); e != abi.EINVAL {
+			t.Errorf("Lookup(%q) = %v, want EINVAL", name, e)
+		}
+		if _, _, _, e := root.Create(name, abi.O_RDWR, 0o644); e != abi.EINVAL {
+			t.Errorf("Create(%q) = %v, want EINVAL", name, e)
+		}
+		if e := root.Mkdir(name, 0o755); e != abi.EINVAL {
+			t.Errorf("Mkdir(%q) = %v, want EINVAL", name, e)
+		}
+		if e := root.Unlink(name, true); e != abi.EINVAL {
+			t.Errorf("Unlink(%q) = %v, want EINVAL", name, e)
+		}
+		if e := root.Rename("d", root, name, 0); e != abi.EINVAL {
+			t.Errorf("Rename(d, %q) = %v, want EINVAL", name, e)
+		}
+	}
+	if _, _, e := root.Lookup(""); e != abi.ENOENT {
+		t.Errorf(`Lookup("") = %v, want ENOENT`, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "d")); err != nil {
+		t.Errorf("d went away: %v", err)
 	}
 }

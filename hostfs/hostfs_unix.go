@@ -3,6 +3,7 @@
 package hostfs
 
 import (
+	"errors"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -159,6 +160,9 @@ func (n *node) Stat() (st vfs.Stat, e abi.Errno) {
 }
 
 func (n *node) Lookup(name string) (c vfs.Node, st vfs.Stat, e abi.Errno) {
+	if e := checkName(name); e != 0 {
+		return nil, vfs.Stat{}, e
+	}
 	e = n.fs.withDir(n.rel, func(dfd int) (e abi.Errno) {
 		st, e = n.fs.lstat(dfd, name)
 		return e
@@ -213,6 +217,9 @@ func (n *node) ReadDir() (ents []vfs.DirEnt, e abi.Errno) {
 }
 
 func (n *node) Create(name string, flags int, mode uint32) (vfs.FileImpl, vfs.Node, vfs.Stat, abi.Errno) {
+	if e := checkName(name); e != 0 {
+		return nil, nil, vfs.Stat{}, e
+	}
 	hflags, e := openFlags(flags)
 	if e != 0 {
 		return nil, nil, vfs.Stat{}, e
@@ -261,6 +268,9 @@ func (n *node) TmpFile(flags int, mode uint32) (vfs.FileImpl, abi.Errno) {
 }
 
 func (n *node) Mkdir(name string, mode uint32) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	return n.fs.withDir(n.rel, func(dfd int) abi.Errno {
 		if err := unix.Mkdirat(dfd, name, mode); err != nil {
 			return errnoOf(err)
@@ -273,6 +283,9 @@ func (n *node) Mkdir(name string, mode uint32) abi.Errno {
 }
 
 func (n *node) Mknod(name string, mode uint32, dev uint64) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	return n.fs.withDir(n.rel, func(dfd int) abi.Errno {
 		if e := mknodat(dfd, name, mode, dev); e != 0 {
 			return e
@@ -285,10 +298,16 @@ func (n *node) Mknod(name string, mode uint32, dev uint64) abi.Errno {
 }
 
 func (n *node) Symlink(name, target string) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	return n.fs.withDir(n.rel, func(dfd int) abi.Errno { return errnoOf(unix.Symlinkat(target, dfd, name)) })
 }
 
 func (n *node) Link(name string, target vfs.Node) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	t, ok := target.(*node)
 	if !ok || t.fs != n.fs {
 		return abi.EXDEV
@@ -301,6 +320,9 @@ func (n *node) Link(name string, target vfs.Node) abi.Errno {
 }
 
 func (n *node) Unlink(name string, dir bool) abi.Errno {
+	if e := checkName(name); e != 0 {
+		return e
+	}
 	flags := 0
 	if dir {
 		flags = unix.AT_REMOVEDIR
@@ -309,6 +331,12 @@ func (n *node) Unlink(name string, dir bool) abi.Errno {
 }
 
 func (n *node) Rename(oldName string, newDir vfs.Node, newName string, flags uint32) abi.Errno {
+	if e := checkName(oldName); e != 0 {
+		return e
+	}
+	if e := checkName(newName); e != 0 {
+		return e
+	}
 	nd, ok := newDir.(*node)
 	if !ok || nd.fs != n.fs {
 		return abi.EXDEV
@@ -458,7 +486,9 @@ func errnoOf(err error) abi.Errno {
 	if err == nil {
 		return 0
 	}
-	if en, ok := err.(unix.Errno); ok {
+	// Wrapped too (*os.PathError from the os package), as on other hosts.
+	var en unix.Errno
+	if errors.As(err, &en) {
 		return errnoFromHost(en)
 	}
 	return abi.EIO
