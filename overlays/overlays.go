@@ -3,7 +3,8 @@
 // looked up in each layer in turn and the first layer that has it wins.
 //
 // Decisions, and why:
-//   - The list is colon-separated like $PATH; an empty entry is the
+//   - The list is separated like $PATH (colons; semicolons on Windows,
+//     whose paths hold colons); an empty entry is the
 //     host's "/" and relative entries are made absolute at start-up
 //     (Parse), as blink's man page describes.
 //   - Directories present in several layers are merged: a lookup inside
@@ -35,10 +36,11 @@ import (
 )
 
 // Parse splits a BLINK_OVERLAYS value into absolute host directories:
-// "" entries become "/", relative ones are joined to cwd.
+// "" entries become "/", relative ones are joined to cwd. The separator is
+// the host's, as in $PATH: ';' on Windows, whose paths hold colons.
 func Parse(list, cwd string) []string {
 	var out []string
-	for _, p := range strings.Split(list, ":") {
+	for _, p := range strings.Split(list, string(filepath.ListSeparator)) {
 		switch {
 		case p == "":
 			p = "/"
