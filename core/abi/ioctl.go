@@ -47,3 +47,24 @@ const (
 	TermiosVSTOP  = 9
 	TermiosVSUSP  = 10
 )
+
+// struct termios2 (TCGETS2 and friends, which glibc 2.42's tcgetattr and
+// tcsetattr use): struct termios followed by the input and output speeds
+// as numbers. In c_cflag, CBAUD holds the output speed's code (BOTHER:
+// take c_ospeed) and the same bits IBSHIFT higher the input's (0: as
+// output).
+const (
+	TCGETS2  = 0x802c542a
+	TCSETS2  = 0x402c542b
+	TCSETSW2 = 0x402c542c
+	TCSETSF2 = 0x402c542d
+
+	Termios2Size   = 44
+	Termios2Ispeed = 36
+	Termios2Ospeed = 40
+
+	CBAUD   = 0o10017
+	CBAUDEX = 0o10000
+	BOTHER  = 0o10000
+	IBSHIFT = 16
+)

@@ -40,6 +40,9 @@ type terminal struct {
 	sid  int    // the session it controls; 0: none
 	pgrp int    // the foreground process group; 0: none
 	pty  *pty   // the pair whose slave this is; nil for the host terminal
+	// ispeed and ospeed are the last exact speeds TCSETS2 gave, which
+	// stand when c_cflag's codes say BOTHER (tty_ioctl.go).
+	ispeed, ospeed uint32
 	// detached are non-leaders of sid that gave it up with TIOCNOTTY.
 	detached map[*Process]bool
 }

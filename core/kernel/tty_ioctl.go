@@ -68,6 +68,7 @@ func asTaskFile(f File) (taskFile, bool) {
 func ttyRequest(req uint32) bool {
 	switch req {
 	case abi.TCGETS, abi.TCSETS, abi.TCSETSW, abi.TCSETSF, abi.TIOCGWINSZ, abi.TIOCSWINSZ,
+		abi.TCGETS2, abi.TCSETS2, abi.TCSETSW2, abi.TCSETSF2,
 		abi.TIOCGPGRP, abi.TIOCSPGRP, abi.TIOCGSID, abi.TCSBRK, abi.TCSBRKP, abi.TCXONC, abi.TCFLSH,
 		abi.TIOCSCTTY, abi.TIOCNOTTY, abi.TIOCOUTQ, abi.TIOCGPTN, abi.TIOCSPTLCK, abi.TIOCGPTLCK,
 		abi.TIOCGPTPEER, abi.TIOCSIG, abi.TIOCGDEV, abi.TIOCGETD, abi.TIOCSETD, abi.TIOCEXCL,
@@ -116,6 +117,35 @@ func (t *Task) ttyIoctl(d *Description, req uint32, arg uint64) (rv uint64, e ab
 			return 0, e, true
 		}
 		return 0, dev.SetTermios(req, &tio), true
+	case abi.TCGETS2:
+		var tio [abi.Termios2Size]byte
+		if e := dev.GetTermios((*[abi.TermiosSize]byte)(tio[:abi.TermiosSize])); e != 0 {
+			return 0, e, true
+		}
+		is, os := t.k.ttySpeeds(dev.ctl(), rd32(tio[abi.TermiosCflag:]))
+		le32(tio[abi.Termios2Ispeed:], is)
+		le32(tio[abi.Termios2Ospeed:], os)
+		return 0, t.copyOut(arg, tio[:]), true
+	case abi.TCSETS2, abi.TCSETSW2, abi.TCSETSF2:
+		var tio [abi.Termios2Size]byte
+		if e := t.copyIn(arg, tio[:]); e != 0 {
+			return 0, e, true
+		}
+		if e := t.jobControl(dev.ctl(), abi.SIGTTOU); e != 0 {
+			return 0, e, true
+		}
+		old := uint32(abi.TCSETS) // the same request without speeds
+		switch req {
+		case abi.TCSETSW2:
+			old = abi.TCSETSW
+		case abi.TCSETSF2:
+			old = abi.TCSETSF
+		}
+		if e := dev.SetTermios(old, (*[abi.TermiosSize]byte)(tio[:abi.TermiosSize])); e != 0 {
+			return 0, e, true
+		}
+		t.k.setTTYSpeeds(dev.ctl(), rd32(tio[abi.Termios2Ispeed:]), rd32(tio[abi.Termios2Ospeed:]))
+		return 0, 0, true
 	case abi.TIOCGWINSZ:
 		r, c, x, y, e := dev.GetWinsize()
 		if e != 0 {
@@ -209,4 +239,53 @@ func (t *Task) bytesReadable(d *Description) (int, abi.Errno) {
 		return 0, e
 	}
 	return int(max(st.Size-pos, 0)), 0
+}
+
+// baudTable is Linux's baud_table: the speeds the CBAUD codes name, those
+// with CBAUDEX from index 16.
+var baudTable = [...]uint32{0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200,
+	38400, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000, 2000000,
+	2500000, 3000000, 3500000, 4000000}
+
+// codeSpeed is the speed a CBAUD code names (tty_termios_baud_rate);
+// BOTHER names exact.
+func codeSpeed(code, exact uint32) uint32 {
+	if code == abi.BOTHER {
+		return exact
+	}
+	if code&abi.CBAUDEX != 0 {
+		code = code&^abi.CBAUDEX + 15
+	}
+	if int(code) >= len(baudTable) {
+		return 0
+	}
+	return baudTable[code]
+}
+
+// ttySpeeds are the input and output speeds TCGETS2 reports for a
+// terminal with c_cflag cflag: what its codes name, or for BOTHER the
+// exact speeds TCSETS2 last set (tty_termios_input_baud_rate: an input
+// code of 0 means the output speed).
+func (k *Kernel) ttySpeeds(tm *terminal, cflag uint32) (ispeed, ospeed uint32) {
+	var is, os uint32
+	if tm != nil {
+		k.mu.Lock()
+		is, os = tm.ispeed, tm.ospeed
+		k.mu.Unlock()
+	}
+	ospeed = codeSpeed(cflag&abi.CBAUD, os)
+	if in := cflag >> abi.IBSHIFT & abi.CBAUD; in != 0 {
+		return codeSpeed(in, is), ospeed
+	}
+	return ospeed, ospeed
+}
+
+// setTTYSpeeds keeps TCSETS2's exact speeds for BOTHER.
+func (k *Kernel) setTTYSpeeds(tm *terminal, ispeed, ospeed uint32) {
+	if tm == nil {
+		return
+	}
+	k.mu.Lock()
+	tm.ispeed, tm.ospeed = ispeed, ospeed
+	k.mu.Unlock()
 }
