@@ -377,12 +377,8 @@ func (f *FS) genStatus(b *bytes.Buffer, p *Proc, tid int) abi.Errno {
 	fmt.Fprintf(b, "Threads:\t%d\nSigQ:\t%d/%d\n", max(len(p.TIDs), 1), p.SigQ, p.Rlimits[abi.RLIMIT_SIGPENDING][0])
 	fmt.Fprintf(b, "SigPnd:\t%016x\nShdPnd:\t%016x\nSigBlk:\t%016x\nSigIgn:\t%016x\nSigCgt:\t%016x\n",
 		p.SigPnd, p.ShdPnd, p.SigBlk, p.SigIgn, p.SigCgt)
-	caps := uint64(0)
-	if p.UID[1] == 0 {
-		caps = 1<<41 - 1
-	}
 	fmt.Fprintf(b, "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t%016x\n",
-		0, caps, caps, uint64(1<<41-1), 0)
+		p.CapInh, p.CapPrm, p.CapEff, p.CapBnd, 0)
 	nnp := 0
 	if p.NoNewPrivs {
 		nnp = 1

@@ -53,17 +53,19 @@ type Proc struct {
 	UTime, STime         time.Duration // CPU time of the process (or, with ForThread, the thread)
 	CUTime, CSTime       time.Duration // of its reaped children
 	NoNewPrivs           bool          // the group leader's, or with ForThread a thread's
-	SigPnd, ShdPnd       uint64
-	SigBlk, SigIgn       uint64
-	SigCgt               uint64
-	SigQ                 int
-	Rlimits              [abi.RLIM_NLIMITS][2]uint64
-	Exe                  string
-	FDSize               int
-	ExitSignal           int
-	OOMScoreAdj          int
-	Brk                  uint64 // program break end
-	StartBrk             uint64
+	// CapInh, CapPrm, CapEff and CapBnd are the capability sets.
+	CapInh, CapPrm, CapEff, CapBnd uint64
+	SigPnd, ShdPnd                 uint64
+	SigBlk, SigIgn                 uint64
+	SigCgt                         uint64
+	SigQ                           int
+	Rlimits                        [abi.RLIM_NLIMITS][2]uint64
+	Exe                            string
+	FDSize                         int
+	ExitSignal                     int
+	OOMScoreAdj                    int
+	Brk                            uint64 // program break end
+	StartBrk                       uint64
 	// ArgStart..EnvEnd are mm->arg_start... for stat's fields 48-51.
 	ArgStart, ArgEnd, EnvStart, EnvEnd uint64
 	StartStack                         uint64

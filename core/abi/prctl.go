@@ -128,3 +128,20 @@ const (
 	PR_MCE_KILL_EARLY   = 1
 	PR_MCE_KILL_DEFAULT = 2
 )
+
+// capget/capset (include/uapi/linux/capability.h): the header is a u32
+// version and a pid; version 1 exchanges one {effective, permitted,
+// inheritable} triple of u32, versions 2 and 3 two (capabilities 0-31,
+// then 32-63).
+const (
+	LINUX_CAPABILITY_VERSION_1 = 0x19980330
+	LINUX_CAPABILITY_VERSION_2 = 0x20071026
+	LINUX_CAPABILITY_VERSION_3 = 0x20080522
+	CapUserHeaderSize          = 8
+	CapUserDataSize            = 12
+
+	// PER_LINUX is the personality every Linux process starts with;
+	// personality(0xffffffff) only reads it.
+	PER_LINUX         = 0
+	PERSONALITY_QUERY = 0xffffffff
+)

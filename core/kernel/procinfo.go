@@ -198,6 +198,9 @@ func (s procSource) Proc(pid int) (procfs.Proc, bool) {
 	}
 	out.UTime, out.STime = time.Duration(own.user), time.Duration(own.sys)
 	out.CUTime, out.CSTime = time.Duration(p.usage.children.user), time.Duration(p.usage.children.sys)
+	caps := p.capsLocked() // sys_caps.go
+	out.CapInh, out.CapPrm, out.CapEff = caps.inh, caps.prm, caps.eff
+	out.CapBnd = allCaps &^ p.prctl.capDropped
 	c := &p.creds
 	out.UID = [4]uint32{c.RUID, c.EUID, c.SUID, c.EUID}
 	out.GID = [4]uint32{c.RGID, c.EGID, c.SGID, c.EGID}

@@ -47,6 +47,11 @@ type procPrctl struct {
 	securebits uint32 // SECBIT_* (PR_SET_SECUREBITS, PR_SET_KEEPCAPS)
 	capDropped uint64 // capabilities dropped from the bounding set
 	thpDisable bool   // PR_SET_THP_DISABLE
+	// caps are the sets capset gave, until execve; nil: those of the
+	// process's effective user (sys_caps.go).
+	caps *capSets
+	// persona is personality(2)'s value: fork and execve keep it.
+	persona uint32
 }
 
 func sysPrctl(t *Task, a *Args) (uint64, abi.Errno) {
@@ -411,6 +416,8 @@ func (t *Task) forkedLocked(c *Process, ct *Task) {
 	c.prctl.securebits = p.prctl.securebits
 	c.prctl.capDropped = p.prctl.capDropped
 	c.prctl.thpDisable = p.prctl.thpDisable
+	c.prctl.caps = p.prctl.caps // never changed in place
+	c.prctl.persona = p.prctl.persona
 	ct.prctl = t.inheritPrctl()
 	comm := t.commLocked()
 	p.mu.Unlock()
@@ -431,6 +438,7 @@ func (t *Task) prctlExec() {
 	c := &p.creds
 	p.prctl.undumpable = c.EUID != c.RUID || c.EGID != c.RGID
 	p.prctl.securebits &^= 1 << abi.SECURE_KEEP_CAPS
+	p.prctl.caps = nil // recomputed from the ids, as for a root execve
 	if t.tid != p.pid {
 		t.prctl.comm = p.info.comm
 	}
