@@ -59,3 +59,17 @@ const (
 	// MAX_RT_PRIO bounds real-time priorities (1..MAX_RT_PRIO-1).
 	MAX_RT_PRIO = 100
 )
+
+// struct sched_attr (sched_setattr/sched_getattr): size, policy (u32),
+// flags (u64), nice (s32), priority (u32), deadline runtime, deadline and
+// period (u64 ns), then since VER1 the utilization clamps (u32 each).
+const (
+	SCHED_ATTR_SIZE_VER0 = 48
+	SCHED_ATTR_SIZE_VER1 = 56
+
+	SCHED_FLAG_RESET_ON_FORK = 0x01
+	SCHED_FLAG_KEEP_POLICY   = 0x08
+	SCHED_FLAG_KEEP_PARAMS   = 0x10
+	SCHED_FLAG_UTIL_CLAMP    = 0x60 // UTIL_CLAMP_MIN | UTIL_CLAMP_MAX
+	SCHED_FLAG_ALL           = 0x7f
+)

@@ -19,6 +19,8 @@ type taskSched struct {
 	policy      int32 // SCHED_NORMAL, SCHED_FIFO...
 	priority    int32 // real-time priority, 1..99 under SCHED_FIFO/SCHED_RR, else 0
 	resetOnFork bool
+	// SCHED_DEADLINE's parameters, in ns (sys_sched_attr.go).
+	dlRuntime, dlDeadline, dlPeriod uint64
 	// cpus is the affinity mask, bit n for CPU n; nil means every CPU.
 	// A mask is never changed in place, so copies may share it.
 	cpus []uint64
