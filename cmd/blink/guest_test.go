@@ -241,6 +241,7 @@ func TestGuests(t *testing.T) {
 // notVirtual are the cases -m cannot pass, and why.
 var notVirtual = map[string]string{
 	"mmapfile": "-m keeps MAP_SHARED file pages in its own page table and writes them back only at msync, munmap, exit and exec",
+	"shm":      "the same for POSIX shared memory: two -m processes mapping one file hold separate copies",
 }
 
 func TestGuestsVirtualMemory(t *testing.T) {

@@ -30,11 +30,22 @@ func (m memFile) source(typ int) mem.File {
 	if typ == abi.MAP_PRIVATE {
 		return m
 	}
-	fd := hostFDOf(m.d.File)
-	if fd < 0 {
+	if st, e := m.d.File.Stat(); e != 0 || st.Mode&abi.S_IFMT != abi.S_IFREG {
 		return m
 	}
-	if st, e := m.d.File.Stat(); e != 0 || st.Mode&abi.S_IFMT != abi.S_IFREG {
+	fd := hostFDOf(m.d.File)
+	if fd < 0 {
+		// A file in blink's own memory (tmpfs: /dev/shm, memfds) moves
+		// to host memory that can be mapped shared (fs/tmpfs/shared.go).
+		if vf, ok := m.d.File.(*vfsFile); ok {
+			if sf, ok := vf.File.Impl().(interface{ SharedFD() (int, abi.Errno) }); ok {
+				if sfd, e := sf.SharedFD(); e == 0 {
+					fd = sfd
+				}
+			}
+		}
+	}
+	if fd < 0 {
 		return m
 	}
 	return hostMemFile{m, fd}

@@ -99,6 +99,12 @@ func (f *file) Lseek(off int64, whence int) (int64, abi.Errno) {
 
 // seekData finds the next data (or hole) offset at or after off.
 func (n *inode) seekData(off int64, data bool) int64 {
+	if n.host != nil {
+		if data {
+			return off // a moved file's holes are not known: all data
+		}
+		return n.size
+	}
 	for o := off; o < n.size; o = (o/pageSize + 1) * pageSize {
 		if (n.pages[o/pageSize] != nil) == data {
 			return o

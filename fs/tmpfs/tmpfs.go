@@ -18,6 +18,7 @@
 package tmpfs
 
 import (
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -71,6 +72,7 @@ type inode struct {
 	target              string                    // symlinks
 	children            map[string]*inode         // directories
 	opens               int                       // open files, which keep an unlinked file's pages
+	host                *os.File                  // the contents once mapped shared (shared.go); pages is nil then
 }
 
 func now() vfs.Timespec {
@@ -106,6 +108,9 @@ func (n *inode) isDir() bool { return n.mode&abi.S_IFMT == abi.S_IFDIR }
 
 func (n *inode) statLocked() vfs.Stat {
 	blocks := int64(len(n.pages)) * pageSize / 512
+	if n.host != nil {
+		blocks = pagesOf(n.size) * pageSize / 512
+	}
 	size := n.size
 	switch n.mode & abi.S_IFMT {
 	case abi.S_IFDIR:
@@ -295,6 +300,10 @@ func (n *inode) drop(c *inode) {
 }
 
 func (c *inode) release() {
+	if c.nlink == 0 && c.opens == 0 && c.host != nil {
+		c.releaseHost()
+		return
+	}
 	if c.nlink == 0 && c.opens == 0 && c.pages != nil {
 		c.fs.charge(-int64(len(c.pages)) * pageSize)
 		c.pages = map[int64]*[pageSize]byte{}
@@ -433,6 +442,9 @@ func (n *inode) truncate(size int64) abi.Errno {
 	if size < 0 {
 		return abi.EINVAL
 	}
+	if n.host != nil {
+		return n.hostTruncate(size)
+	}
 	if size < n.size {
 		last := (size + pageSize - 1) / pageSize
 		for i, p := range n.pages {
@@ -450,6 +462,9 @@ func (n *inode) truncate(size int64) abi.Errno {
 
 // readAt copies from the file (holes are zeros).
 func (n *inode) readAt(p []byte, off int64) int {
+	if n.host != nil {
+		return n.hostReadAt(p, off)
+	}
 	if off >= n.size {
 		return 0
 	}
@@ -471,6 +486,9 @@ func (n *inode) readAt(p []byte, off int64) int {
 // writeAt copies into the file, allocating pages (ENOSPC past the
 // limit, after what fitted).
 func (n *inode) writeAt(p []byte, off int64) (int, abi.Errno) {
+	if n.host != nil {
+		return n.hostWriteAt(p, off)
+	}
 	done := 0
 	for done < len(p) {
 		o := off + int64(done)
