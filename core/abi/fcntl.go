@@ -139,3 +139,20 @@ const (
 	LOCK_NB = 4
 	LOCK_UN = 8
 )
+
+// memfd_create flags and the seals fcntl(F_ADD_SEALS) adds.
+const (
+	MFD_CLOEXEC       = 0x1
+	MFD_ALLOW_SEALING = 0x2
+	MFD_HUGETLB       = 0x4
+	MFD_NOEXEC_SEAL   = 0x8
+	MFD_EXEC          = 0x10
+	MFD_NAME_MAX      = 249 // NAME_MAX less "memfd:"
+
+	F_SEAL_SEAL         = 0x1
+	F_SEAL_SHRINK       = 0x2
+	F_SEAL_GROW         = 0x4
+	F_SEAL_WRITE        = 0x8
+	F_SEAL_FUTURE_WRITE = 0x10
+	F_SEAL_EXEC         = 0x20
+)

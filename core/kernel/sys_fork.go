@@ -263,6 +263,9 @@ func (t *Task) readCString(addr uint64, max int) (string, abi.Errno) {
 		}
 		for i := 0; i < n; i++ {
 			if chunk[i] == 0 {
+				if len(buf)+i+1 > max {
+					return "", abi.E2BIG // the NUL came past max
+				}
 				return string(append(buf, chunk[:i]...)), 0
 			}
 		}

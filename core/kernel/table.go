@@ -152,6 +152,7 @@ func linux64() []numbered {
 		supported(abi.SYS_CAPGET, "capget", sysCapget, p, p),
 		partial(abi.SYS_CAPSET, "capset", sysCapset, "recorded and reported; permission checks follow the ids", p, p),
 		supported(abi.SYS_PERSONALITY, "personality", sysPersonality, x),
+		partial(abi.SYS_MEMFD_CREATE, "memfd_create", sysMemfdCreate, "no seals, no MFD_HUGETLB", s, x),
 		partial(abi.SYS_SCHED_SETATTR, "sched_setattr", sysSchedSetattr, "recorded; no deadline admission control", i, p, x),
 		supported(abi.SYS_SCHED_GETATTR, "sched_getattr", sysSchedGetattr, i, p, u, x),
 		supported(abi.SYS_MKNOD, "mknod", sysMknod, s, md, x),

@@ -289,3 +289,26 @@ func setOwner(ctx *Context, dir *Stat, n interface{ SetAttr(*Attr) abi.Errno }, 
 type attrSetter func(*Attr) abi.Errno
 
 func (f attrSetter) SetAttr(a *Attr) abi.Errno { return f(a) }
+
+// OpenUnnamed makes an unnamed regular file in v's root directory without
+// a permission check, as memfd_create makes one on Linux's internal
+// tmpfs, owned by ctx's caller; name is what the file's path shows
+// ("memfd:x" reads back as Linux's "/memfd:x (deleted)").
+func (v *VFS) OpenUnnamed(ctx *Context, name string, flags int, mode uint32) (*File, abi.Errno) {
+	dir := v.RootLocation()
+	impl, e := dir.Dentry.node.TmpFile(flags, mode&0o7777)
+	if e != 0 {
+		return nil, e
+	}
+	st, e := impl.Stat()
+	if e != 0 {
+		impl.Close()
+		return nil, e
+	}
+	st.Dev = dir.Mount.sb.dev
+	if s, ok := impl.(SetAttrImpl); ok {
+		setOwner(ctx, &dir.Dentry.stat, attrSetter(s.SetAttr), &st)
+	}
+	loc := Location{dir.Mount, &Dentry{parent: dir.Dentry, name: name + " (deleted)", node: tmpNode{impl: impl}, stat: st}}
+	return v.newFile(loc, impl, flags), 0
+}
