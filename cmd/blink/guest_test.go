@@ -242,6 +242,7 @@ func TestGuests(t *testing.T) {
 var notVirtual = map[string]string{
 	"mmapfile": "-m keeps MAP_SHARED file pages in its own page table and writes them back only at msync, munmap, exit and exec",
 	"shm":      "the same for POSIX shared memory: two -m processes mapping one file hold separate copies",
+	"sysvshm":  "the same for System V segments attached again after a store",
 }
 
 func TestGuestsVirtualMemory(t *testing.T) {

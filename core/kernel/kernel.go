@@ -69,6 +69,7 @@ type Kernel struct {
 	procs   map[int]*Process
 	init    *Process // the virtual PID 1
 
+	shm         shmTable     // System V shared memory (sys_shm.go)
 	cpuRunning  atomic.Int32 // tasks on the CPU (cputime.go)
 	cpuSampling atomic.Bool  // the user/system sampler runs
 	procExited  *sync.Cond   // on mu: broadcast when a process exits or is reaped

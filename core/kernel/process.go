@@ -94,6 +94,7 @@ type Process struct {
 	// mapped are descriptions referenced by file mappings; released with
 	// the address space.
 	mapped []*Description
+	shm    []shmAttach // System V segments attached (sys_shm.go), under mu
 
 	exited     bool
 	exitStatus int

@@ -73,6 +73,7 @@ func (t *Task) exit() {
 // releaseResources frees what a process holds besides its wait status.
 func (p *Process) releaseResources() {
 	p.k.releaseAllLocks(p)
+	p.k.shmDetachAll(p)
 	p.fds.closeAll()
 	p.mu.Lock()
 	mapped := p.mapped

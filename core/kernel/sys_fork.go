@@ -141,6 +141,9 @@ func (t *Task) clone(flags, stack, ptid, ctid, tls uint64) (uint64, abi.Errno) {
 	for _, d := range c.mapped {
 		d.incRef()
 	}
+	if share == nil {
+		k.shmForked(p, c) // sys_shm.go: the copied mappings are attachments too
+	}
 	c.fds.limit = c.nofile
 	p.fds.copyInto(&c.fds)
 	c.born(p)
@@ -378,6 +381,7 @@ func (t *Task) execve(name string, argv, envp []string) abi.Errno {
 	}
 	t.goBusy(prev)
 	k.mu.Unlock()
+	k.shmDetachAll(p) // sys_shm.go: the old address space goes
 	p.mu.Lock()
 	old := p.Space
 	oldShare := p.vmShare

@@ -101,8 +101,10 @@ func sysMmap(t *Task, a *Args) (uint64, abi.Errno) {
 		}
 	}
 	if e == 0 && flags&abi.MAP_FIXED != 0 {
-		// A fixed mapping may have replaced code.
+		// A fixed mapping may have replaced code, or a System V
+		// attachment.
 		t.proc.Engine.Invalidate(res, res+pageAlign(length))
+		t.k.shmUnmapped(t.proc, res, res+pageAlign(length))
 	}
 	return res, e
 }
@@ -117,6 +119,7 @@ func sysMunmap(t *Task, a *Args) (uint64, abi.Errno) {
 		return 0, e
 	}
 	t.proc.Engine.Invalidate(a[0], a[0]+pageAlign(a[1]))
+	t.k.shmUnmapped(t.proc, a[0], a[0]+pageAlign(a[1])) // sys_shm.go
 	return 0, 0
 }
 
