@@ -206,7 +206,13 @@ func (v *VFS) openTmpfile(w *walk, last lastComp, flags int, mode uint32) (*File
 		return nil, abi.EROFS
 	}
 	hflags := flags &^ (abi.O_TMPFILE | abi.O_CREAT | abi.O_EXCL | abi.O_TRUNC)
-	impl, e := dir.Dentry.node.TmpFile(hflags, mode&0o7777)
+	return v.unnamed(w.ctx, dir, "", hflags, mode)
+}
+
+// unnamed makes an unnamed regular file in dir owned by ctx's caller,
+// whose path shows name (default: "#INO") and " (deleted)".
+func (v *VFS) unnamed(ctx *Context, dir Location, name string, flags int, mode uint32) (*File, abi.Errno) {
+	impl, e := dir.Dentry.node.TmpFile(flags, mode&0o7777)
 	if e != 0 {
 		return nil, e
 	}
@@ -217,10 +223,13 @@ func (v *VFS) openTmpfile(w *walk, last lastComp, flags int, mode uint32) (*File
 	}
 	st.Dev = dir.Mount.sb.dev
 	if s, ok := impl.(SetAttrImpl); ok {
-		setOwner(w.ctx, &dir.Dentry.stat, attrSetter(s.SetAttr), &st)
+		setOwner(ctx, &dir.Dentry.stat, attrSetter(s.SetAttr), &st)
 	}
-	loc := Location{dir.Mount, &Dentry{parent: dir.Dentry, name: "#" + itoa(st.Ino) + " (deleted)", node: tmpNode{impl: impl}, stat: st}}
-	return v.newFile(loc, impl, hflags), 0
+	if name == "" {
+		name = "#" + itoa(st.Ino)
+	}
+	loc := Location{dir.Mount, &Dentry{parent: dir.Dentry, name: name + " (deleted)", node: tmpNode{impl: impl}, stat: st}}
+	return v.newFile(loc, impl, flags), 0
 }
 
 // tmpNode stands for an unnamed file's node: it can only be stat'ed.
@@ -295,20 +304,5 @@ func (f attrSetter) SetAttr(a *Attr) abi.Errno { return f(a) }
 // tmpfs, owned by ctx's caller; name is what the file's path shows
 // ("memfd:x" reads back as Linux's "/memfd:x (deleted)").
 func (v *VFS) OpenUnnamed(ctx *Context, name string, flags int, mode uint32) (*File, abi.Errno) {
-	dir := v.RootLocation()
-	impl, e := dir.Dentry.node.TmpFile(flags, mode&0o7777)
-	if e != 0 {
-		return nil, e
-	}
-	st, e := impl.Stat()
-	if e != 0 {
-		impl.Close()
-		return nil, e
-	}
-	st.Dev = dir.Mount.sb.dev
-	if s, ok := impl.(SetAttrImpl); ok {
-		setOwner(ctx, &dir.Dentry.stat, attrSetter(s.SetAttr), &st)
-	}
-	loc := Location{dir.Mount, &Dentry{parent: dir.Dentry, name: name + " (deleted)", node: tmpNode{impl: impl}, stat: st}}
-	return v.newFile(loc, impl, flags), 0
+	return v.unnamed(ctx, v.RootLocation(), name, flags, mode)
 }
