@@ -26,7 +26,7 @@ PROGS="hello exitcode args auxv intmath malloc setjmp fileio clock smc fp
 string crash bench_intloop bench_matmul bench_memcpy_strlen bench_syscalls
 bench_start bench_forkexec proc signals flock threads robust futexstress
 events sockets futexpi mmapfile pty bench_futex bench_pipe bench_tcp bench_threads bench_sse_matmul
-timers libm fpe cputime termios2 caps schedattr shm memfd sysvshm filecopy"
+timers libm fpe cputime termios2 caps schedattr shm memfd sysvshm filecopy xattr"
 PIE_PROGS="hello auxv"
 
 CFLAGS=(-O2 -s -Wall -Wextra -Wno-unused-parameter -ffile-prefix-map="$PWD"=.
@@ -162,6 +162,7 @@ gen shm shm
 gen memfd memfd
 gen sysvshm sysvshm
 gen filecopy env "TMPDIR=@TMPDIR@" filecopy
+gen xattr xattr
 genlibc gothreads-go gothreads-go ./hello-musl
 genlibc gohttp-go gohttp-go
 # Benchmarks, scaled down to a moment's work, double as tests.

@@ -156,3 +156,11 @@ const (
 	F_SEAL_FUTURE_WRITE = 0x10
 	F_SEAL_EXEC         = 0x20
 )
+
+// Extended attributes (include/uapi/linux/xattr.h, limits.h).
+const (
+	XATTR_CREATE   = 0x1
+	XATTR_REPLACE  = 0x2
+	XATTR_NAME_MAX = 255
+	XATTR_SIZE_MAX = 65536
+)
