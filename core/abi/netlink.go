@@ -199,6 +199,13 @@ const (
 	IfconfSize = 16 // int ifc_len, padding, ifc_buf pointer
 )
 
+// The flag bits of a netlink attribute's type, and the type without them.
+const (
+	NLA_F_NESTED        = 1 << 15
+	NLA_F_NET_BYTEORDER = 1 << 14
+	NLA_TYPE_MASK       = (NLA_F_NESTED - 1) &^ NLA_F_NET_BYTEORDER
+)
+
 // Policy routing rules (include/uapi/linux/fib_rules.h): struct
 // fib_rule_hdr is family, dst_len, src_len, tos, table, two reserved
 // bytes, action, then a u32 of flags.

@@ -104,6 +104,7 @@ const (
 // Capabilities and securebits, from include/uapi/linux/capability.h and
 // securebits.h.
 const (
+	CAP_SETPCAP  = 8
 	CAP_LAST_CAP = 40 // CAP_CHECKPOINT_RESTORE
 
 	SECURE_NOROOT                      = 0

@@ -138,7 +138,7 @@ func hostAttrs(b []byte) map[uint16][]byte {
 		if l < unix.SizeofRtAttr || l > len(b) {
 			break
 		}
-		m[ne.Uint16(b[2:])&0x3fff] = b[unix.SizeofRtAttr:l] // without NLA_F_NESTED, NLA_F_NET_BYTEORDER
+		m[ne.Uint16(b[2:])&abi.NLA_TYPE_MASK] = b[unix.SizeofRtAttr:l] // without NLA_F_NESTED, NLA_F_NET_BYTEORDER
 		b = b[min(nlAlign(l), len(b)):]
 	}
 	return m

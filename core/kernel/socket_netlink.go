@@ -772,7 +772,7 @@ func getLink(body []byte, seq, portid uint32) ([][]byte, bool, abi.Errno) {
 		if l < abi.RtattrSize || l > len(at) {
 			break
 		}
-		if binary.LittleEndian.Uint16(at[2:])&0x3fff == abi.IFLA_IFNAME {
+		if binary.LittleEndian.Uint16(at[2:])&abi.NLA_TYPE_MASK == abi.IFLA_IFNAME {
 			name, hasName = cstring(at[abi.RtattrSize:l]), true
 		}
 		at = at[min(nlAlign(l), len(at)):]
@@ -963,7 +963,7 @@ func getRoute(body []byte, seq, portid uint32) ([][]byte, bool, abi.Errno) {
 		if l < abi.RtattrSize || l > len(at) {
 			break
 		}
-		if binary.LittleEndian.Uint16(at[2:])&0x3fff == abi.RTA_DST {
+		if binary.LittleEndian.Uint16(at[2:])&abi.NLA_TYPE_MASK == abi.RTA_DST {
 			dst = append([]byte(nil), at[abi.RtattrSize:l]...)
 		}
 		at = at[min(nlAlign(l), len(at)):]

@@ -60,19 +60,13 @@ func (l *nlLayout) toGuest(m []byte, order binary.ByteOrder) (out []byte, ok boo
 		}
 		binary.LittleEndian.PutUint16(b, uint16(n))
 		binary.LittleEndian.PutUint16(b[2:], typ)
-		if w := l.attrWords[typ&nlaTypeMask]; w != 0 && typ&nlaFNested == 0 {
+		if w := l.attrWords[typ&abi.NLA_TYPE_MASK]; w != 0 && typ&abi.NLA_F_NESTED == 0 {
 			swap(b[abi.RtattrSize:n], w)
 		}
 		b = b[min(nlAlign(n), len(b)):]
 	}
 	return out, true
 }
-
-// The flag bits of an attribute's type (NLA_F_NESTED, NLA_F_NET_BYTEORDER).
-const (
-	nlaFNested  = 1 << 15
-	nlaTypeMask = 1<<14 - 1
-)
 
 // defaultRules are the rules a Linux boots with, as fib_nl_fill_rule
 // encodes them.

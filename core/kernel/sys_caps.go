@@ -116,10 +116,9 @@ func sysCapset(t *Task, a *Args) (uint64, abi.Errno) {
 	defer p.mu.Unlock()
 	old := p.capsLocked()
 	bset := uint64(allCaps) &^ p.prctl.capDropped
-	const setpcap = 1 << 8 // CAP_SETPCAP
 	subset := func(x, of uint64) bool { return x&^of == 0 }
 	switch {
-	case old.eff&setpcap == 0 && !subset(n.inh, old.inh|old.prm),
+	case old.eff&(1<<abi.CAP_SETPCAP) == 0 && !subset(n.inh, old.inh|old.prm),
 		!subset(n.inh, old.inh|bset),
 		!subset(n.prm, old.prm),
 		!subset(n.eff, n.prm):

@@ -154,6 +154,16 @@ func sysPwrite64(t *Task, a *Args) (uint64, abi.Errno) {
 	return t.writeFrom(d, a[1], a[2], int64(a[3]))
 }
 
+// writeErr is the error of a write that moved nothing: EPIPE also raises
+// SIGPIPE, as pipe_write and the socket layer do. (A write that moved
+// something returns its count instead.)
+func (t *Task) writeErr(e abi.Errno) abi.Errno {
+	if e == abi.EPIPE {
+		t.sendSignal(abi.SIGPIPE)
+	}
+	return e
+}
+
 // writeFrom writes n bytes from guest memory at buf. A fault part-way
 // writes the readable prefix, as copy_from_user does; one at the start is
 // EFAULT.
@@ -181,10 +191,7 @@ func (t *Task) writeFrom(d *Description, buf, n uint64, off int64) (uint64, abi.
 			if total > 0 {
 				break
 			}
-			if e == abi.EPIPE {
-				t.sendSignal(abi.SIGPIPE)
-			}
-			return 0, e
+			return 0, t.writeErr(e)
 		}
 		total += uint64(w)
 		if off >= 0 {
@@ -347,10 +354,7 @@ func (t *Task) writev(a *Args, off int64) (uint64, abi.Errno) {
 			if total > 0 {
 				break
 			}
-			if e == abi.EPIPE {
-				t.sendSignal(abi.SIGPIPE)
-			}
-			return 0, e
+			return 0, t.writeErr(e)
 		}
 		total += uint64(w)
 		if off >= 0 {

@@ -146,10 +146,7 @@ func (t *Task) sendLoop(out, in *Description, pos *int64, count uint64) (uint64,
 			if total > 0 {
 				break
 			}
-			if e == abi.EPIPE {
-				t.sendSignal(abi.SIGPIPE)
-			}
-			return 0, e
+			return 0, t.writeErr(e)
 		}
 		total += uint64(w)
 		*pos += int64(w)
